@@ -50,7 +50,10 @@ export interface Graph {
   readonly name: string;
   readonly inputs: readonly GraphInput[];
   readonly nodes: readonly IRNode[];
+  /** ids of the nodes (or graph inputs) the model returns */
   readonly outputs: readonly string[];
+  /** the names the user gave those outputs (`output a, b`), parallel to `outputs` */
+  readonly outputNames: readonly string[];
   /** the `weights "..."` line, resolved against the source file's folder by the CLI */
   readonly weightsPath: string | null;
   readonly span: Span;

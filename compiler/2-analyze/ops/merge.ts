@@ -1,0 +1,95 @@
+import { diag } from '../../diagnostics/diagnostic.ts';
+import type { ConcatAttrs, NoAttrs } from '../../ir/attrs.ts';
+import { add, dimToString, dimsEqual, type Dim, shapeToString } from '../../ir/dim.ts';
+import type { InferCtx, OpDef, Receptive } from './op-def.ts';
+import { resolveDim } from './dims.ts';
+
+const MERGE_RF: Receptive = { kind: 'same' };
+
+function inputSpan(ctx: InferCtx, i: number) {
+  return ctx.spans.inputs[i] ?? ctx.spans.call;
+}
+
+export const addOp: OpDef<'add'> = {
+  className: 'Add',
+  op: 'add',
+  args: [],
+  arity: { min: 2, max: 64 },
+  infer(ctx) {
+    const [first, ...rest] = ctx.inputs;
+    for (let i = 0; i < rest.length; i++) {
+      const other = rest[i];
+      const rankOk = other.shape.length === first.shape.length;
+      const dim = rankOk ? other.shape.findIndex((d, j) => dimsEqual(d, first.shape[j]) === false) : -1;
+      if (!rankOk || dim >= 0) {
+        const where = rankOk ? `dimension ${dim} (${dimToString(first.shape[dim])} vs ${dimToString(other.shape[dim])})` : `rank (${first.shape.length}-D vs ${other.shape.length}-D)`;
+        ctx.report(
+          diag('AddShapeMismatch', `Add \`${ctx.id}\` needs inputs of the same shape, but \`${first.id}\` is ${shapeToString(first.shape)} and \`${other.id}\` is ${shapeToString(other.shape)}`, inputSpan(ctx, i + 1), `${shapeToString(other.shape)}`)
+            .label(first.span, `\`${first.id}\` produces ${shapeToString(first.shape)}`)
+            .label(other.span, `\`${other.id}\` produces ${shapeToString(other.shape)}`)
+            .note(`they differ in ${where}`)
+            .note(
+              rankOk
+                ? `PyTorch would fail at run time: The size of tensor a (${dimToString(first.shape[dim])}) must match the size of tensor b (${dimToString(other.shape[dim])}) at non-singleton dimension ${dim}`
+                : 'PyTorch would broadcast or fail at run time; cnnc adds tensors of equal shape only',
+            )
+            .help(
+              dim === 1
+                ? `make the channel counts equal, e.g. a 1x1 Conv2d(${dimToString(other.shape[1])}, ${dimToString(first.shape[1])}, kernel_size=1) on \`${other.id}\` (a projection shortcut)`
+                : `make both branches keep the same size (check padding and stride of the layers that produce \`${first.id}\` and \`${other.id}\`)`,
+            ),
+        );
+        return null;
+      }
+    }
+    return { shape: first.shape, attrs: {} as NoAttrs };
+  },
+  params: () => [],
+  macs: () => 0,
+  receptive: () => MERGE_RF,
+};
+
+function makeConcat(className: string): OpDef<'concat'> {
+  return {
+    className,
+    op: 'concat',
+    args: [{ name: 'dim', kind: 'int', default: 1 }],
+    arity: { min: 1, max: 64 },
+    infer(ctx) {
+      const first = ctx.inputs[0];
+      const dim = resolveDim(ctx, 'dim', ctx.args.value('dim') as number, first);
+      if (dim === null) return null;
+      let total: Dim = first.shape[dim];
+      for (let i = 1; i < ctx.inputs.length; i++) {
+        const other = ctx.inputs[i];
+        const bad =
+          other.shape.length !== first.shape.length ? -2 : other.shape.findIndex((d, j) => j !== dim && dimsEqual(d, first.shape[j]) === false);
+        if (bad !== -1) {
+          ctx.report(
+            diag('ConcatShapeMismatch', `${className} \`${ctx.id}\` needs inputs that match except in dimension ${dim}, but \`${first.id}\` is ${shapeToString(first.shape)} and \`${other.id}\` is ${shapeToString(other.shape)}`, inputSpan(ctx, i), shapeToString(other.shape))
+              .label(first.span, `\`${first.id}\` produces ${shapeToString(first.shape)}`)
+              .label(other.span, `\`${other.id}\` produces ${shapeToString(other.shape)}`)
+              .note(
+                bad === -2
+                  ? `PyTorch would fail at run time: Tensors must have same number of dimensions: got ${first.shape.length} and ${other.shape.length}`
+                  : `PyTorch would fail at run time: Sizes of tensors must match except in dimension ${dim}. Expected size ${dimToString(first.shape[bad])} but got size ${dimToString(other.shape[bad])} for tensor number ${i} in the list.`,
+              )
+              .help(`make every branch produce the same ${bad === 2 || bad === 3 ? 'height and width' : 'sizes'} (check padding, stride and pooling in the branch that produces \`${other.id}\`)`),
+          );
+          return null;
+        }
+        total = add(total, other.shape[dim]);
+      }
+      const shape = first.shape.map((d, j) => (j === dim ? total : d));
+      const attrs: ConcatAttrs = { dim };
+      return { shape, attrs };
+    },
+    params: () => [],
+    macs: () => 0,
+    receptive: () => MERGE_RF,
+  };
+}
+
+export const concat = makeConcat('Concat');
+/** `Cat`, after torch.cat, for people who think of it by that name. */
+export const cat = makeConcat('Cat');

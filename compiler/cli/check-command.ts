@@ -1,0 +1,47 @@
+import { OPS_BY_IR } from '../2-analyze/ops/registry.ts';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { diagnosticToJson } from '../diagnostics/render/json.ts';
+import { renderRich, renderSummary } from '../diagnostics/render/rich.ts';
+import { renderShort } from '../diagnostics/render/short.ts';
+import { check, type CheckResult } from '../front-end.ts';
+import { shapeToJson } from '../ir/dim.ts';
+import { readText } from './io.ts';
+
+export type DiagnosticFormat = 'rich' | 'short' | 'json';
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+  readonly color: boolean;
+}
+
+export function checkFile(path: string, limits?: { maxTensorBytes?: number }): CheckResult {
+  return check(readText(path, 'model file'), { file: path, limits });
+}
+
+/** Prints diagnostics in the chosen format on stderr (rich, short) and the closing summary line. */
+export function printDiagnostics(result: CheckResult, file: string, format: DiagnosticFormat, io: Output): void {
+  const diags = result.diagnostics;
+  if (diags.length === 0) return;
+  if (format === 'short') io.err(renderShort(diags, result.files));
+  else io.err(`${renderRich(diags, result.files, { color: io.color })}\n${renderSummary(diags, file, { color: io.color })}`);
+}
+
+/** The JSON of `cnnc check --json`: every node of every model, and every diagnostic. */
+export function checkJson(result: CheckResult) {
+  return {
+    ok: result.ok,
+    models: result.graphs.map((g) => ({
+      name: g.name,
+      inputs: g.inputs.map((i) => ({ name: i.name, shape: shapeToJson(i.shape) })),
+      outputs: g.outputNames,
+      nodes: g.nodes.map((n) => ({
+        name: n.id,
+        op: OPS_BY_IR.get(n.op)?.className ?? n.op,
+        shape: n.shape ? shapeToJson(n.shape) : null,
+        params: n.params.map((p) => ({ key: p.key, shape: p.shape })),
+      })),
+    })),
+    diagnostics: result.diagnostics.map((d: Diagnostic) => diagnosticToJson(d, result.files)),
+  };
+}

@@ -1,0 +1,2 @@
+// Commands beyond check/summary/explain register themselves here (build, run).
+export {};
