@@ -9,6 +9,8 @@ export interface CheckOptions {
   /** the path shown in diagnostics */
   readonly file?: string;
   readonly limits?: Partial<Limits>;
+  /** concrete input shapes: symbols are bound and every check runs again on real sizes */
+  readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
 }
 
 export interface CheckResult {
@@ -31,7 +33,7 @@ export function check(source: string, options: CheckOptions = {}): CheckResult {
   // a file with syntax errors is still analysed, so one run shows independent mistakes too;
   // but a statement lost to a syntax error would make every later use of its name an error
   const analysis = new DiagnosticSink();
-  const graphs = analyze([parsed.program], analysis, text, { ...DEFAULT_LIMITS, ...options.limits });
+  const graphs = analyze([parsed.program], analysis, text, { ...DEFAULT_LIMITS, ...options.limits }, options.inputShapes);
   const cascades = new Set(['UnknownName', 'UseBeforeDefinition', 'NoInput', 'NothingToCompile']);
   for (const d of analysis.items) if (parsed.diagnostics.length === 0 || !cascades.has(d.code)) sink.report(d);
   if (graphs.length === 0 && !sink.hasErrors) {

@@ -14,9 +14,15 @@ export { DEFAULT_LIMITS, type Limits } from './check-limits.ts';
  * inferShapes: PyTorch's shape rules, node by node;
  * checkLimits: sizes, once every shape is known.
  */
-export function analyze(programs: readonly Program[], sink: DiagnosticSink, text: (s: Span) => string, limits: Limits): Graph[] {
+export function analyze(
+  programs: readonly Program[],
+  sink: DiagnosticSink,
+  text: (s: Span) => string,
+  limits: Limits,
+  inputShapes: Readonly<Record<string, readonly number[]>> = {},
+): Graph[] {
   const report = sink.report.bind(sink);
-  const resolved = new Resolver(report, text).resolve(programs);
+  const resolved = new Resolver(report, text, inputShapes).resolve(programs);
   const graphs = resolved.map((m) => inferShapes(m, report, text));
   for (const g of graphs) checkLimits(g, limits, report);
   return graphs;

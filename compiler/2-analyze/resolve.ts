@@ -60,6 +60,8 @@ export class Resolver {
   constructor(
     private readonly report: Report,
     private readonly text: (s: Span) => string,
+    /** concrete shapes for the inputs (from data at run time, or --shape): symbols get bound */
+    private readonly concrete: Readonly<Record<string, readonly number[]>> = {},
   ) {}
 
   resolve(programs: readonly Program[]): ResolvedModel[] {
@@ -88,6 +90,7 @@ export class Resolver {
     const names = new Map<string, Binding>();
     let weightsPath: string | null = null;
     let weightsSpan: Span | null = null;
+    const bindings = new Map<string, number>();
     for (const stmt of model.body) {
       if (stmt.kind === 'input') {
         if (!this.define(names, stmt.name, stmt.name.name)) continue;
@@ -95,7 +98,8 @@ export class Resolver {
           this.report(diag('InvalidInputShape', `model input \`${stmt.name.name}\` needs a shape`, stmt.name.span, 'no shape').help(`write \`input ${stmt.name.name}: [N, 3, 224, 224]\``));
           continue;
         }
-        const shape = this.inputShape(stmt.shape);
+        const declared = this.inputShape(stmt.shape);
+        const shape = declared && this.bindConcrete(stmt.name.name, declared, stmt.span, bindings);
         if (shape) inputs.push({ name: stmt.name.name, shape, span: stmt.span });
       } else if (stmt.kind === 'weights') {
         if (weightsSpan) {
@@ -126,6 +130,32 @@ export class Resolver {
       }
     }
     return shape;
+  }
+
+  /** Checks concrete sizes against a declared shape, binding each symbol to one value. */
+  private bindConcrete(name: string, declared: Dim[], span: Span, bindings: Map<string, number>): Dim[] | null {
+    const actual = this.concrete[name];
+    if (!actual) return declared;
+    const show = (s: readonly Dim[]) => `[${s.map((d) => (typeof d === 'number' ? d : d.kind === 'sym' ? d.name : '?')).join(', ')}]`;
+    const bad = (why: string) => {
+      this.report(diag('InputShapeMismatch', `input \`${name}\` is declared ${show(declared)}, but the data has shape [${actual.join(', ')}]: ${why}`, span, `declared ${show(declared)}`));
+      return null;
+    };
+    if (actual.length !== declared.length) return bad(`${actual.length} dimensions instead of ${declared.length}`);
+    const out: Dim[] = [];
+    for (let i = 0; i < declared.length; i++) {
+      const d = declared[i];
+      const a = actual[i];
+      if (typeof d === 'number') {
+        if (d !== a) return bad(`dimension ${i} is ${a}, not ${d}`);
+      } else if (d.kind === 'sym') {
+        const prev = bindings.get(d.name);
+        if (prev !== undefined && prev !== a) return bad(`${d.name} is ${prev} elsewhere but ${a} here`);
+        bindings.set(d.name, a);
+      }
+      out.push(a);
+    }
+    return out;
   }
 
   private define(names: Map<string, Binding>, ident: Ident, id: string): boolean {

@@ -1,2 +1,3 @@
-// Commands beyond check/summary/explain register themselves here (build, run).
-export {};
+// Commands beyond check/summary/explain register themselves when imported.
+import './run-command.ts';
+import './build-command.ts';

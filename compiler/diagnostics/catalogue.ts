@@ -74,6 +74,8 @@ export const CATALOGUE = {
   InputShapeMismatch: entry('E0406', 'a run-time input differs from the declared shape'),
   BackendUnavailable: entry('E0407', 'an explicitly named backend cannot run here'),
   BadTensorFile: entry('E0408', 'an input file (.npy or image) that cannot be read as the model needs'),
+  UnboundSize: entry('E0409', 'a symbolic size with no value where code must be generated for concrete shapes'),
+  AmbiguousModel: entry('E0410', 'the file declares several models and none was chosen'),
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type DiagnosticKey = keyof typeof CATALOGUE;

@@ -194,8 +194,9 @@ function checkCoverage(entries: readonly Entry[], dataLength: number, fail: Fail
 /** Converts bytes [start, end) of the file, already checked to lie inside it, to float32. */
 function decode(bytes: Uint8Array, start: number, end: number, dtype: string): Float32Array {
   if (dtype === 'F32' && HOST_IS_LITTLE_ENDIAN) {
-    // slice() copies into a fresh, aligned buffer, so unaligned offsets are fine.
-    return new Float32Array(bytes.slice(start, end).buffer);
+    // Uint8Array's slice() copies into a fresh, aligned buffer, so unaligned offsets are fine
+    // (called through the prototype: Node's Buffer overrides slice() with a view of its shared pool)
+    return new Float32Array(Uint8Array.prototype.slice.call(bytes, start, end).buffer);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + start, end - start);
   const size = DTYPE_SIZES[dtype];

@@ -266,3 +266,15 @@ describe('safetensors refusals', () => {
     );
   });
 });
+
+describe('reading from a Node Buffer', () => {
+  it('copies exactly the tensor bytes, even though Buffer.slice() is a view of a shared pool', async () => {
+    const { readSafetensors: read, writeSafetensors: write } = await import('../../runtime/io/safetensors.ts');
+    const bytes = write({ w: { shape: [2], data: new Float32Array([1.5, -2]) } });
+    // a small Buffer lives inside Node's 8 KiB pool, at a non-zero offset
+    const pooled = Buffer.from(bytes);
+    const t = read(pooled).get('w')!;
+    expect(t.data.length).toBe(2);
+    expect(Array.from(t.data)).toEqual([1.5, -2]);
+  });
+});

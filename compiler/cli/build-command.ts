@@ -1,0 +1,57 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { Command } from 'commander';
+import { emitDeclarations, emitModule } from '../5-codegen/module/emit-module.ts';
+import { compile } from '../index.ts';
+import { explainPasses } from '../report/explain.ts';
+import { parseBackend } from '../../runtime/backends.ts';
+import { printDiagnostics } from './check-command.ts';
+import { CliError } from './errors.ts';
+import { readText } from './io.ts';
+import { addCommands, type Io } from './main.ts';
+
+/** `--shape x=1,3,224,224` */
+export function parseShapes(values: readonly string[]): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const v of values) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(\d+(?:[,x]\d+)*)$/.exec(v);
+    if (!m) throw new CliError(`--shape needs NAME=D1,D2,... (e.g. x=1,3,224,224), not \`${v}\``, 2);
+    out[m[1]] = m[2].split(/[,x]/).map(Number);
+  }
+  return out;
+}
+
+interface BuildOptions {
+  output: string;
+  shape: string[];
+  backend: string;
+  model?: string;
+  fuse: boolean;
+  explain?: boolean;
+}
+
+addCommands((program: Command, io: Io) => {
+  program
+    .command('build')
+    .description('compile to an ES module (with a .d.ts beside it) that Node or a browser can import')
+    .argument('<file>', 'the .cnn file')
+    .requiredOption('-o, --output <file>', 'the module to write, e.g. model.js')
+    .option('--shape <name=dims>', 'concrete input sizes for symbolic dimensions (batch defaults to 1); repeat per input', (v: string, p: string[]) => [...p, v], [])
+    .option('--backend <backend>', 'cpu', 'cpu')
+    .option('--model <name>', 'the model to build, when the file has several')
+    .option('--no-fuse', 'switch the optimizing passes off')
+    .option('--explain', 'print the plan before and after each optimizing pass, and the kernels')
+    .action((file: string, opts: BuildOptions) => {
+      const spec = parseBackend(opts.backend);
+      if (spec.kind !== 'cpu') throw new CliError(`cnnc build writes cpu modules for now; run gpu.js backends with \`cnnc run --backend ${opts.backend}\` or the library API`, 2);
+      const compiled = compile(readText(file, 'model file'), { file, model: opts.model, inputShapes: parseShapes(opts.shape), passes: opts.fuse });
+      if (compiled.diagnostics.length) printDiagnostics({ ok: compiled.ok, diagnostics: compiled.diagnostics, graphs: [], files: compiled.files }, file, 'rich', io);
+      if (!compiled.ok || !compiled.plan) throw new CliError(`\`${file}\` was not built`);
+      if (opts.explain) io.out(explainPasses(compiled));
+      const moduleOptions = { sourceFile: basename(file), backend: 'cpu' as const };
+      mkdirSync(dirname(opts.output) || '.', { recursive: true });
+      writeFileSync(opts.output, emitModule(compiled.plan, moduleOptions));
+      writeFileSync(opts.output.endsWith('.mjs') ? opts.output.replace(/\.mjs$/, '.d.mts') : opts.output.replace(/(\.js)?$/, '.d.ts'), emitDeclarations(compiled.plan, moduleOptions));
+      io.err(`wrote ${opts.output} (${compiled.plan.steps.length} kernels, backend cpu)`);
+    });
+});

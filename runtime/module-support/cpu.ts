@@ -1,0 +1,44 @@
+/**
+ * What a generated module needs at load time besides its kernels: reading and checking weights.
+ * Bundled into each generated module by compiler/5-codegen/module/support-bundle.ts, so a built
+ * module imports nothing for the CPU backend.
+ */
+import { readSafetensors } from '../io/safetensors.ts';
+import type { Tensor } from '../tensor.ts';
+
+export { bindWeights, initialWeights } from '../weights.ts';
+
+export type WeightsOption = string | Uint8Array | ArrayBuffer | ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>;
+
+/** Weights as tensors by key: safetensors bytes, a path (Node only), or tensors as they are. */
+export async function resolveWeights(w: WeightsOption | undefined): Promise<ReadonlyMap<string, Tensor> | null> {
+  if (w === undefined || w === null) return null;
+  if (typeof w === 'string') {
+    const fs = await import('node:fs/promises');
+    return readSafetensors(new Uint8Array(await fs.readFile(w)), w);
+  }
+  if (w instanceof Uint8Array) return readSafetensors(w);
+  if (w instanceof ArrayBuffer) return readSafetensors(new Uint8Array(w));
+  if (w instanceof Map) return w;
+  return new Map(Object.entries(w as Record<string, Tensor>));
+}
+
+/** Checks feeds against the declared input shapes; returns the data arrays by input name. */
+export function checkFeeds(inputs: Readonly<Record<string, readonly number[]>>, feeds: Record<string, Tensor>): Record<string, Float32Array> {
+  const out: Record<string, Float32Array> = Object.create(null);
+  if (!feeds || typeof feeds !== 'object') throw new TypeError('run() takes an object of inputs, e.g. run({ x })');
+  for (const [name, shape] of Object.entries(inputs)) {
+    const t = Object.hasOwn(feeds, name) ? feeds[name] : undefined;
+    if (!t) throw new Error(`missing input "${name}" of shape [${shape.join(', ')}]`);
+    const got = Array.from(t.shape ?? []);
+    if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
+      throw new Error(`input "${name}" has shape [${got.join(', ')}], but this module was built for [${shape.join(', ')}] (rebuild with cnnc build --shape ${name}=${got.join(',')})`);
+    }
+    if (!(t.data instanceof Float32Array) || t.data.length !== shape.reduce((a, b) => a * b, 1)) {
+      throw new Error(`input "${name}" needs a Float32Array of ${shape.reduce((a, b) => a * b, 1)} values`);
+    }
+    out[name] = t.data;
+  }
+  for (const name of Object.keys(feeds)) if (!Object.hasOwn(inputs, name)) throw new Error(`unknown input "${name}" (inputs: ${Object.keys(inputs).join(', ')})`);
+  return out;
+}

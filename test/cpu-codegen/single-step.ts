@@ -1,0 +1,65 @@
+/** Test helpers: one-step plans over random data, and a seeded PRNG. */
+import type { Activation, Plan, PlanStep } from '../../compiler/4-plan/plan.ts';
+import type { OpAttrs, OpName } from '../../compiler/ir/attrs.ts';
+import { type Tensor, sizeOf } from '../../runtime/tensor.ts';
+
+/** mulberry32: deterministic uniform floats in [0, 1). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomTensor(shape: readonly number[], rnd: () => number): Tensor {
+  const data = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = rnd() * 2 - 1;
+  return { shape: [...shape], data };
+}
+
+export interface OneStep<K extends OpName> {
+  op: K;
+  attrs: OpAttrs[K];
+  inputShapes: number[][];
+  outputShape: number[];
+  /** param name -> tensor */
+  params?: Record<string, Tensor>;
+  residual?: boolean;
+  activation?: Activation | null;
+}
+
+/** A plan with one step reading graph inputs `x0`, `x1`, ... (and `r` for the residual) and writing `y`. */
+export function oneStepPlan<K extends OpName>(s: OneStep<K>): { plan: Plan; weights: Map<string, Tensor> } {
+  const inputs = s.inputShapes.map((shape, i) => ({ name: `x${i}`, buffer: `x${i}`, shape }));
+  if (s.residual) inputs.push({ name: 'r', buffer: 'r', shape: s.outputShape });
+  const weights = new Map<string, Tensor>();
+  const stepParams: Record<string, string> = {};
+  for (const [name, t] of Object.entries(s.params ?? {})) {
+    stepParams[name] = `layer.${name}`;
+    weights.set(`layer.${name}`, t);
+  }
+  const step: PlanStep = {
+    nodes: ['layer'],
+    op: s.op,
+    attrs: s.attrs,
+    inputs: s.inputShapes.map((_, i) => `x${i}`),
+    inputShapes: s.inputShapes,
+    params: stepParams,
+    output: 'y',
+    outputShape: s.outputShape,
+    epilogue: { residual: s.residual ? 'r' : null, activation: s.activation ?? null },
+  };
+  const plan: Plan = {
+    model: 'one_step',
+    inputs,
+    outputs: [{ name: 'y', buffer: 'y', shape: s.outputShape }],
+    params: [...weights].map(([key, t]) => ({ key, shape: t.shape, value: null })),
+    buffers: [...inputs.map((v) => ({ id: v.buffer, shape: v.shape, role: 'input' as const })), { id: 'y', shape: s.outputShape, role: 'output' }],
+    steps: [step],
+  };
+  return { plan, weights };
+}

@@ -1,0 +1,3 @@
+import { extraSuite } from './extra-suite.ts';
+
+extraSuite('cpu', { large: false });
