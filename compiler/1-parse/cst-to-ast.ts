@@ -319,9 +319,9 @@ function child(node: CstNode, key: string): CstNode | undefined {
 }
 
 function tokens(node: CstNode, key: string): IToken[] {
-  const all = node.children[key] ?? [];
+  const elements = node.children[key] ?? [];
   // A placeholder among them means the list is incomplete: report it as empty.
-  return all.every(isReal) ? (all as IToken[]) : [];
+  return elements.every(isReal) ? (elements as IToken[]) : [];
 }
 
 function token(node: CstNode, key: string): IToken | undefined {
@@ -350,6 +350,5 @@ function directNumber(unaryNode: CstNode): IToken | undefined {
   if (token(unaryNode, 'sign')) return undefined;
   const primary = child(unaryNode, 'operand');
   if (!primary || primary.name !== 'primary') return undefined;
-  const t = token(primary, 'NumberLiteral');
-  return t;
+  return token(primary, 'NumberLiteral');
 }

@@ -21,8 +21,9 @@ export interface ParseResult {
 }
 
 /**
- * Parses one .cnn file. Never throws: every problem is a diagnostic, and the program holds the
- * declarations and statements that parsed (a statement with a syntax error is left out).
+ * Parses one .cnn file. Never throws: every problem is a diagnostic. With syntax errors the
+ * program is best effort: it holds what error recovery could read, and leaves out statements
+ * (or whole declarations) that recovery could not complete.
  */
 export function parse(file: string, text: string): ParseResult {
   try {
@@ -98,14 +99,16 @@ function parseDeclaration(decl: DeclTokens, lexical: readonly Diagnostic[], out:
   const { cst, errors } = parseTokens(decl.tokens);
 
   // A statement with a lexical error gets no syntax errors after it: they would only echo it.
-  const end = decl.after?.startOffset ?? Infinity;
+  const declEnd = decl.after?.startOffset ?? Infinity;
   const lexicalAt = new Map<number, number>();
   const lexicalTokens = new Set<number>();
   for (const d of lexical) {
-    const at = d.labels[0].span.start;
+    const { start: at, end } = d.labels[0].span;
     lexicalTokens.add(at);
-    const stmt = decl.statementAtOffset(at);
-    if (!lexicalAt.has(stmt)) lexicalAt.set(stmt, at);
+    // Also the statement of a token glued to the bad text: in `größe:` that is `e:`.
+    for (const stmt of [decl.statementAtOffset(at), decl.statementAtOffset(end)]) {
+      if (!lexicalAt.has(stmt)) lexicalAt.set(stmt, at);
+    }
   }
 
   const seen = new Set<number>();
@@ -114,7 +117,7 @@ function parseDeclaration(decl: DeclTokens, lexical: readonly Diagnostic[], out:
     const stmt = e.name === 'NotAllInputParsedException' ? -1 : decl.statementOf(e);
     if (seen.has(stmt)) continue;
     seen.add(stmt);
-    const at = Number.isFinite(e.token?.startOffset) ? e.token.startOffset : end;
+    const at = Number.isFinite(e.token?.startOffset) ? e.token.startOffset : declEnd;
     const lexicalStart = lexicalAt.get(stmt);
     if (lexicalStart !== undefined && at >= lexicalStart) continue;
     if (lexicalTokens.has(at)) continue; // the token itself is malformed and already reported

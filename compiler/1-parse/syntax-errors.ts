@@ -102,7 +102,7 @@ export function syntaxDiagnostic(e: IRecognitionException, decl: DeclTokens): Di
   const record = readRecord(e.message);
   const rule = e.context?.ruleStack?.at(-1) ?? '';
   const found = e.token && isReal(e.token) ? e.token : decl.after;
-  const foundText = found ? `\`${showText(found.image)}\`` : 'the end of the file';
+  const foundText = found ? quoted(found) : 'the end of the file';
   const at = found ? decl.spanOf(found) : span(decl.file, decl.textLength, decl.textLength);
   const errorIndex = decl.indexOf(e.token) ?? decl.tokens.length;
   const prev = previousToken(e);
@@ -119,7 +119,7 @@ export function syntaxDiagnostic(e: IRecognitionException, decl: DeclTokens): Di
         .note('statements are `input x: [...]`, `weights "file"`, `name: Op(...)` and `output name`')
         .build();
     }
-    const after = prev ? ` after \`${showText(prev.image)}\`` : '';
+    const after = prev ? ` after ${quoted(prev)}` : '';
     return diag('SyntaxError', `expected a value${after}, found ${foundText}`, at, 'expected a value').build();
   }
 
@@ -162,31 +162,37 @@ export function syntaxDiagnostic(e: IRecognitionException, decl: DeclTokens): Di
       return message(`expected \`[\` to start the shape of ${ctx.inputName(errorIndex - 1)}`, 'expected `[`')
         .help('a shape is written like `[N, 3, 32, 32]`')
         .build();
-    case 'shape/RBracket':
-      return closing(`the shape of ${ctx.inputName(decl.indexOf(ctx.unmatchedOpen(T.LBracket, T.RBracket)))}`, T.LBracket, T.RBracket, 'dimensions');
+    case 'shape/RBracket': {
+      const input = ctx.inputName(decl.indexOf(ctx.unmatchedOpen(T.LBracket, T.RBracket)));
+      return closing(`the shape of ${input}`, T.LBracket, T.RBracket, 'dimensions');
+    }
     case 'weightsStmt/StringLiteral':
       return message('expected a quoted file name after `weights`', 'expected a string')
         .help('write it like `weights "model.safetensors"`')
         .build();
     case 'outputStmt/Identifier':
     case 'inputList/Identifier':
-      return message(`expected a layer name after \`${prev ? showText(prev.image) : ','}\``, 'expected a name').build();
+      return message(`expected a layer name after ${prev ? quoted(prev) : '`,`'}`, 'expected a name').build();
     case 'layerStmt/Colon':
-      return message(`expected \`:\` after the layer name \`${prev ? showText(prev.image) : ''}\``, 'expected `:`')
+      return message(`expected \`:\` after the layer name${prev ? ` ${quoted(prev)}` : ''}`, 'expected `:`')
         .help('a layer is written `name: Op(args)`')
         .build();
-    case 'layerStmt/Identifier':
-      return message(`expected an op name after ${prev?.tokenType === T.Colon ? ctx.layerBefore(errorIndex - 1) : 'the layer name'}`, 'expected an op name').build();
-    case 'argList/LParen':
-      return message(`expected \`(\` to start the argument list of ${prev?.tokenType === T.Identifier ? `\`${showText(prev.image)}\`` : 'the op'}`, 'expected `(`')
+    case 'layerStmt/Identifier': {
+      const layer = prev?.tokenType === T.Colon ? ctx.layerBefore(errorIndex - 1) : 'the layer name';
+      return message(`expected an op name after ${layer}`, 'expected an op name').build();
+    }
+    case 'argList/LParen': {
+      const op = prev?.tokenType === T.Identifier ? quoted(prev) : 'the op';
+      return message(`expected \`(\` to start the argument list of ${op}`, 'expected `(`')
         .help('an op without arguments still needs `()`')
         .build();
+    }
     case 'argList/RParen':
       return closing(`the argument list of ${ctx.opBeforeOpen()}`, T.LParen, T.RParen, 'arguments');
     case 'paramBlock/RBrace':
       return closing(`the parameter values of ${ctx.braceOwner()}`, T.LBrace, T.RBrace, 'values');
     case 'paramInit/Equals':
-      return message(`expected \`=\` after the parameter name ${prev ? `\`${showText(prev.image)}\`` : ''}`.trimEnd(), 'expected `=`')
+      return message(`expected \`=\` after the parameter name${prev ? ` ${quoted(prev)}` : ''}`, 'expected `=`')
         .help('a parameter value is written like `weight = [[1, -1]]`')
         .build();
     case 'parenthesized/RParen':
@@ -194,7 +200,7 @@ export function syntaxDiagnostic(e: IRecognitionException, decl: DeclTokens): Di
     case 'list/RBracket':
       return closing('`[`', T.LBracket, T.RBracket, 'items');
   }
-  const after = prev ? ` after \`${showText(prev.image)}\`` : '';
+  const after = prev ? ` after ${quoted(prev)}` : '';
   return message(`expected ${expected}${after}`, `expected ${expected}`).build();
 }
 
@@ -265,6 +271,11 @@ class Context {
     const name = i === undefined ? undefined : this.decl.tokens[this.decl.statementStart[i]];
     return name?.tokenType === T.Identifier ? `layer \`${showText(name.image)}\`` : 'the layer';
   }
+}
+
+/** A token as a message shows it: `conv1`. */
+function quoted(t: IToken): string {
+  return `\`${showText(t.image)}\``;
 }
 
 function readRecord(message: string): ErrorRecord {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { emitDeclarations, emitModule } from '../5-codegen/module/emit-module.ts';
 import { compile } from '../index.ts';
 import { explainPasses } from '../report/explain.ts';
-import { parseBackend } from '../../runtime/backends.ts';
+import { backendName, parseBackend } from '../../runtime/backends.ts';
 import { printDiagnostics } from './check-command.ts';
 import { CliError } from './errors.ts';
 import { readText } from './io.ts';
@@ -37,21 +37,21 @@ addCommands((program: Command, io: Io) => {
     .argument('<file>', 'the .cnn file')
     .requiredOption('-o, --output <file>', 'the module to write, e.g. model.js')
     .option('--shape <name=dims>', 'concrete input sizes for symbolic dimensions (batch defaults to 1); repeat per input', (v: string, p: string[]) => [...p, v], [])
-    .option('--backend <backend>', 'cpu', 'cpu')
+    .option('--backend <backend>', 'cpu, gpujs, gpujs:webasm, gpujs:headlessgl, gpujs:cpu', 'cpu')
     .option('--model <name>', 'the model to build, when the file has several')
     .option('--no-fuse', 'switch the optimizing passes off')
     .option('--explain', 'print the plan before and after each optimizing pass, and the kernels')
     .action((file: string, opts: BuildOptions) => {
       const spec = parseBackend(opts.backend);
-      if (spec.kind !== 'cpu') throw new CliError(`cnnc build writes cpu modules for now; run gpu.js backends with \`cnnc run --backend ${opts.backend}\` or the library API`, 2);
+      const backend = backendName(spec);
       const compiled = compile(readText(file, 'model file'), { file, model: opts.model, inputShapes: parseShapes(opts.shape), passes: opts.fuse });
       if (compiled.diagnostics.length) printDiagnostics({ ok: compiled.ok, diagnostics: compiled.diagnostics, graphs: [], files: compiled.files }, file, 'rich', io);
       if (!compiled.ok || !compiled.plan) throw new CliError(`\`${file}\` was not built`);
       if (opts.explain) io.out(explainPasses(compiled));
-      const moduleOptions = { sourceFile: basename(file), backend: 'cpu' as const };
+      const moduleOptions = { sourceFile: basename(file), backend };
       mkdirSync(dirname(opts.output) || '.', { recursive: true });
       writeFileSync(opts.output, emitModule(compiled.plan, moduleOptions));
       writeFileSync(opts.output.endsWith('.mjs') ? opts.output.replace(/\.mjs$/, '.d.mts') : opts.output.replace(/(\.js)?$/, '.d.ts'), emitDeclarations(compiled.plan, moduleOptions));
-      io.err(`wrote ${opts.output} (${compiled.plan.steps.length} kernels, backend cpu)`);
+      io.err(`wrote ${opts.output} (${compiled.plan.steps.length} kernels, backend ${backend})`);
     });
 });

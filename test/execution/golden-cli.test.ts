@@ -9,9 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { readNpy } from '../../runtime/io/npy.ts';
 import { runCli } from '../cli-harness.ts';
 import { expectClose, listGoldenCases, loadGoldenCase } from '../golden.ts';
-import { writeGoldenFiles } from './golden-fixture.ts';
+import { CI_BACKENDS, writeGoldenFiles } from './golden-fixture.ts';
 
-export const CI_BACKENDS = ['cpu', 'gpujs:webasm', 'gpujs:headlessgl', 'gpujs:cpu'] as const;
 
 const root = mkdtempSync(join(tmpdir(), 'cnnc-run-'));
 const cases = listGoldenCases(['layer', 'model']);

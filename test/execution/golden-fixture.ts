@@ -6,6 +6,9 @@ import { writeSafetensors } from '../../runtime/io/safetensors.ts';
 import type { GoldenCase } from '../golden.ts';
 import { goldenToCnn } from '../golden-to-cnn.ts';
 
+/** The backends CI runs every golden case on (headless GL under xvfb-run). */
+export const CI_BACKENDS = ['cpu', 'gpujs:webasm', 'gpujs:headlessgl', 'gpujs:cpu'] as const;
+
 export interface GoldenFiles {
   readonly dir: string;
   readonly cnn: string;

@@ -1,10 +1,12 @@
 /**
  * A whole plan as JavaScript: every kernel function, then `function runPlan(buffers, params)` which
- * allocates the intermediate and output buffers, calls the kernels in order and returns the output
- * buffers. `buffers` holds the graph input buffers and `params` the parameter arrays, both keyed by
- * the plan's own ids (buffer id, param key) and read with JSON-escaped string keys; the result is a
- * null-prototype object keyed by output buffer id. The text is an ES module fragment: it declares
- * names and exports nothing (the caller decides how to expose `runPlan`).
+ * calls the kernels in order and returns the output buffers. `buffers` holds the graph input buffers
+ * and `params` the parameter arrays, both keyed by the plan's own ids (buffer id, param key) and read
+ * with JSON-escaped string keys; the result is a null-prototype object keyed by output buffer id.
+ * Outputs are fresh arrays on every run; intermediate buffers are views into a few storage slots
+ * shared by buffers with disjoint lifetimes, allocated on the first run and kept for later runs.
+ * The text is an ES module fragment: it declares names and exports nothing (the caller decides how
+ * to expose `runPlan`).
  */
 import type { Plan } from '../../4-plan/plan.ts';
 import { assignSlots, readsOf } from './buffer-slots.ts';
@@ -26,7 +28,7 @@ export function cpuProgramSource(plan: Plan): string {
   };
   checkDataflow(plan, bufSize);
 
-  const used = new Set<string>(['runPlan', 'buffers', 'params', 'result']);
+  const used = new Set<string>(['runPlan', 'buffers', 'params', 'result', 'storage']);
   const kernels: string[] = [];
   const calls: string[] = [];
   plan.steps.forEach((step, i) => {
@@ -47,8 +49,12 @@ export function cpuProgramSource(plan: Plan): string {
   for (const v of plan.inputs) body.push(`  const ${bufferVar(v.buffer)} = buffers[${jsString(v.buffer)}]; // ${safeComment(v.name)}`);
   body.push('  // parameters');
   for (const p of plan.params) body.push(`  const ${paramVar.get(p.key)} = params[${jsString(p.key)}];`);
-  body.push(`  // ${int(slotSizes.length)} storage slot(s) shared by intermediate buffers with disjoint lifetimes`);
-  slotSizes.forEach((n, s) => body.push(`  const s${s} = new Float32Array(${int(n)});`));
+  body.push(
+    `  // ${int(slotSizes.length)} storage slot(s) shared by intermediate buffers with disjoint lifetimes,`,
+    '  // allocated on the first run and reused by later ones (every kernel overwrites its whole output)',
+    `  if (storage === null) storage = [${slotSizes.map((n) => `new Float32Array(${int(n)})`).join(', ')}];`,
+  );
+  slotSizes.forEach((_, s) => body.push(`  const s${s} = storage[${s}];`));
   for (const b of plan.buffers) {
     if (inputIds.has(b.id)) continue;
     const slot = slotOf.get(b.id);
@@ -67,6 +73,7 @@ export function cpuProgramSource(plan: Plan): string {
     `// cnnc CPU program for model ${safeComment(plan.model)}`,
     '',
     ...kernels.flatMap((k) => [k, '']),
+    'let storage = null;',
     'function runPlan(buffers, params) {',
     ...body,
     '}',
