@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../compiler/1-parse/index.ts';
 import type { BlockDecl, LayerStmt, ModelDecl } from '../../compiler/1-parse/ast.ts';
+import type { Span } from '../../compiler/source/span.ts';
 import { stripSpans, textOf } from './helpers.ts';
 
 const LENET = `# lenet.cnn
@@ -103,7 +104,7 @@ describe('the LeNet example', () => {
   it('puts the right text under the spans', () => {
     const model = result.program.decls[0] as ModelDecl;
     const block = result.program.decls[1] as BlockDecl;
-    const t = (s: { start: number; end: number }) => textOf(LENET, s);
+    const t = (s: Span) => textOf(LENET, s);
     expect(t(model.span)).toMatch(/^model LeNet5 \{[^]*output fc1, sum\n\}$/);
     expect(t(model.name.span)).toBe('LeNet5');
     expect(t(model.body[0].span)).toBe('input x: [N, 1, 28, 28]');
