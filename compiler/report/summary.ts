@@ -127,7 +127,7 @@ export function renderSummaryTable(s: ModelSummary): string {
   const rule = '─'.repeat(widths.reduce((a, b) => a + b + 2, -2));
   const out = [`Model ${s.model}`, rule, line(header), rule, ...inputRows.map(line), ...body.map(line), rule];
   out.push(`Total params: ${thousands(s.totalParams)} (${compact(s.totalParams * 4)}B as float32)`);
-  out.push(`Total MACs: ${s.totalMacs === null ? 'unknown (symbolic height or width)' : `${thousands(s.totalMacs)} (${compact(s.totalMacs)})`}${s.perSample ? ' per sample' : ''}`);
+  out.push(`Total MACs: ${s.totalMacs === null ? 'unknown (symbolic height or width)' : `${thousands(s.totalMacs)} (${compact(s.totalMacs)})${s.perSample ? ' per sample' : ''}`}`);
   out.push('Receptive field: input pixels one output pixel sees (height x width); jump: input pixels between neighbouring outputs.');
   return out.join('\n');
 }

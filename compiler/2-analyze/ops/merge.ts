@@ -6,6 +6,24 @@ import { resolveDim } from './dims.ts';
 
 const MERGE_RF: Receptive = { kind: 'same' };
 
+const dimIndexes = (rank: number) => Array.from({ length: rank }, (_, i) => i);
+
+/** Sizes that depend on symbols cannot be compared now: say they are checked when the sizes are known. */
+function warnUndecided(ctx: InferCtx, dims: readonly number[], what: string): void {
+  const first = ctx.inputs[0];
+  for (let i = 1; i < ctx.inputs.length; i++) {
+    const other = ctx.inputs[i];
+    const j = dims.find((k) => dimsEqual(first.shape[k], other.shape[k]) === null);
+    if (j === undefined) continue;
+    ctx.report(
+      diag('SymbolicCheck', `${what} \`${ctx.id}\`: whether ${dimToString(first.shape[j])} equals ${dimToString(other.shape[j])} (dimension ${j}) depends on the input size; it is checked when the sizes are known`, inputSpan(ctx, i), 'checked at run time')
+        .label(first.span, `\`${first.id}\` produces ${shapeToString(first.shape)}`)
+        .label(other.span, `\`${other.id}\` produces ${shapeToString(other.shape)}`),
+    );
+    return;
+  }
+}
+
 function inputSpan(ctx: InferCtx, i: number) {
   return ctx.spans.inputs[i] ?? ctx.spans.call;
 }
@@ -42,6 +60,7 @@ export const addOp: OpDef<'add'> = {
         return null;
       }
     }
+    warnUndecided(ctx, dimIndexes(first.shape.length), 'Add');
     return { shape: first.shape, attrs: {} as NoAttrs };
   },
   params: () => [],
@@ -80,6 +99,7 @@ function makeConcat(className: string): OpDef<'concat'> {
         }
         total = add(total, other.shape[dim]);
       }
+      warnUndecided(ctx, dimIndexes(first.shape.length).filter((j) => j !== dim), className);
       const shape = first.shape.map((d, j) => (j === dim ? total : d));
       const attrs: ConcatAttrs = { dim };
       return { shape, attrs };

@@ -23,7 +23,7 @@ const OC_BLOCKS = [8, 4, 2, 1];
 /** Output pixels per inner-loop iteration in the direct path. */
 const PIXELS = 2;
 /** Fuse all kernel rows into one inner loop while (taps x channel block) stays this small. */
-const MAX_FUSED_WEIGHTS = 80;
+const MAX_FUSED_WEIGHTS = 40;
 /** The 1x1 path: output channels and input channels per block, and the pixel tile kept in L1. */
 const PW_OC_BLOCKS = [8, 4, 2, 1];
 const PW_C_BLOCK = 4;

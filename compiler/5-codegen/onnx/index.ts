@@ -1,0 +1,1 @@
+export { exportOnnx, ONNX_OPSET, OnnxExportError, type OnnxExportOptions } from './export-onnx.ts';
