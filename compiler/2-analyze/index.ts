@@ -1,5 +1,5 @@
 import type { Program } from '../1-parse/ast.ts';
-import type { DiagnosticSink } from '../diagnostics/diagnostic.ts';
+import type { DiagnosticBuilder, DiagnosticSink } from '../diagnostics/diagnostic.ts';
 import type { Graph } from '../ir/graph.ts';
 import type { Span } from '../source/span.ts';
 import { checkLimits, type Limits } from './check-limits.ts';
@@ -9,12 +9,23 @@ import { Resolver } from './resolve.ts';
 
 export { DEFAULT_LIMITS, type Limits } from './check-limits.ts';
 
+/** A checking pass over a graph whose shapes are known: reports user errors, changes nothing. */
+interface GraphCheck {
+  readonly name: string;
+  readonly why: string;
+  run(graph: Graph, limits: Limits, report: (d: DiagnosticBuilder) => void): void;
+}
+
+/** Checks that need every shape, in order. */
+export const GRAPH_CHECKS: readonly GraphCheck[] = [
+  { name: 'check-limits', why: 'sizes that would exhaust memory or overflow indexing, before anything is allocated', run: checkLimits },
+  { name: 'check-unused', why: 'a layer computed for nothing is usually a missing `<-`', run: (g, _l, r) => checkUnused(g, r) },
+];
+
 /**
- * The checking passes, in order: each reports user errors into the sink.
- * resolve: names, blocks and arguments (needs no shapes, so it runs first and sees everything);
- * inferShapes: PyTorch's shape rules, node by node;
- * checkLimits: sizes, once every shape is known;
- * checkUnused: layers computed for nothing (a warning).
+ * The checking passes, in order, each reporting user errors into the sink:
+ * resolve (names, blocks, arguments: needs no shapes, so it sees everything first),
+ * inferShapes (PyTorch's shape rules, node by node), then GRAPH_CHECKS.
  */
 export function analyze(
   programs: readonly Program[],
@@ -26,9 +37,6 @@ export function analyze(
   const report = sink.report.bind(sink);
   const resolved = new Resolver(report, text, inputShapes).resolve(programs);
   const graphs = resolved.map((m) => inferShapes(m, report, text));
-  for (const g of graphs) {
-    checkLimits(g, limits, report);
-    checkUnused(g, report);
-  }
+  for (const g of graphs) for (const check of GRAPH_CHECKS) check.run(g, limits, report);
   return graphs;
 }

@@ -19,7 +19,7 @@ import type { PlanStep } from '../../../4-plan/plan.ts';
 import { type KernelNames, epilogueLines, epiloguePass, indent, int, lin, requireParam, shape4 } from '../emit.ts';
 
 /** Output-channel block sizes, largest first (the last must be 1). */
-const OC_BLOCKS = [8, 4, 2, 1];
+const OC_BLOCKS = [4, 2, 1];
 /** Output pixels per inner-loop iteration in the direct path. */
 const PIXELS = 2;
 /** Fuse all kernel rows into one inner loop while (taps x channel block) stays this small. */
