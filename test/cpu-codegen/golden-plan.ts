@@ -56,8 +56,9 @@ export function goldenPlan(c: GoldenCase, opts: GoldenPlanOptions = {}): GoldenP
       if (t === undefined) continue;
       const key = `${rn(layer.name)}.${p}`;
       stepParams[p] = key;
-      params.push({ key, shape: t.shape, value: inline(key) ? t.data : null });
-      if (!inline(key)) weights.set(key, t);
+      const isInline = inline(key);
+      params.push({ key, shape: t.shape, value: isInline ? t.data : null });
+      if (!isInline) weights.set(key, t);
     }
     const out = bufOf(layer.name);
     bufferOfValue.set(layer.name, out);

@@ -24,8 +24,8 @@ export function randomTensor(shape: readonly number[], rnd: () => number): Tenso
 export interface OneStep<K extends OpName> {
   op: K;
   attrs: OpAttrs[K];
-  inputShapes: number[][];
-  outputShape: number[];
+  inputShapes: (readonly number[])[];
+  outputShape: readonly number[];
   /** param name -> tensor */
   params?: Record<string, Tensor>;
   residual?: boolean;

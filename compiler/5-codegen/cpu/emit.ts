@@ -34,11 +34,6 @@ export function lin(base: string, k: string | number, stride: number): string {
   return `${base} + ${term}`;
 }
 
-/** `base + c` with constant folding. */
-export function plus(base: string, c: number): string {
-  return lin(base, 1, c);
-}
-
 export function shape4(shape: readonly number[], what: string): [number, number, number, number] {
   if (shape.length !== 4) throw new Error(`cpu codegen: ${what} must be 4-d NCHW, got [${shape.join(', ')}]`);
   return [shape[0], shape[1], shape[2], shape[3]];

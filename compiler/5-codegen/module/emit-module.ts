@@ -31,11 +31,14 @@ function gpujsKernels(plan: Plan): string {
 
 const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
 
-/** The plan data a module keeps for load time: what weights must hold, and inline values. */
+/**
+ * The plan data a module keeps for load time: what weights must hold, inline values, and how folded
+ * tensors derive from the weights (the bundled bindWeights/initialWeights compute them).
+ */
 function planData(plan: Plan): string {
   const data = {
     model: plan.model,
-    params: plan.params.map((p) => ({ key: p.key, shape: p.shape, value: p.value ? Array.from(p.value) : null })),
+    params: plan.params.map((p) => ({ key: p.key, shape: p.shape, value: p.value ? Array.from(p.value) : null, derived: p.derived ?? null })),
     steps: plan.steps.map((s) => ({ nodes: s.nodes, op: s.op, params: s.params })),
   };
   // JSON is a JS expression; every user-written name inside it is a JSON string literal
@@ -60,6 +63,7 @@ export function emitModule(plan: Plan, opts: ModuleOptions): string {
     '// ---- the model ----',
     gpuMode === null ? cpuProgramSource(plan) : gpujsKernels(plan),
     `const PLAN = ${planData(plan)};`,
+    `const INPUT_BUFFERS = ${JSON.stringify(Object.fromEntries(plan.inputs.map((i) => [i.name, i.buffer])))};`,
     `const OUTPUT_BUFFERS = ${JSON.stringify(Object.fromEntries(plan.outputs.map((o) => [o.name, o.buffer])))};`,
     ...(gpuMode === null
       ? []
@@ -104,7 +108,9 @@ function cpuLoadTail(): string[] {
     '    inputs,',
     '    outputs,',
     '    async run(feeds) {',
-    '      const buffers = __cnncSupport.checkFeeds(inputs, feeds);',
+    '      const data = __cnncSupport.checkFeeds(inputs, feeds);',
+    '      const buffers = Object.create(null);',
+    '      for (const [name, buffer] of Object.entries(INPUT_BUFFERS)) buffers[buffer] = data[name];',
     '      const result = runPlan(buffers, params);',
     '      const out = {};',
     '      for (const [name, shape] of Object.entries(outputs)) out[name] = { shape: [...shape], data: result[OUTPUT_BUFFERS[name]] };',

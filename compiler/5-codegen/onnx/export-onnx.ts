@@ -54,17 +54,37 @@ class Builder {
   }
 }
 
-/** Encodes the plan as an ONNX ModelProto. `weights` supplies every param without an inline value. */
+/**
+ * Encodes the plan as an ONNX ModelProto. `weights` supplies every param a step reads that has no
+ * inline value (derived ones included: runtime/weights.ts bindWeights/initialWeights add them).
+ */
 export function exportOnnx(plan: Plan, weights: ReadonlyMap<string, Tensor>, options: OnnxExportOptions = {}): Uint8Array {
   const b = new Builder([...plan.buffers.map((x) => x.id), ...plan.params.map((p) => p.key), ...plan.inputs.map((i) => i.name), ...plan.outputs.map((o) => o.name)]);
+  // after folding, the plan also lists the folded layers' own tensors, which no step reads any more
+  const read = new Set(plan.steps.flatMap((s) => Object.values(s.params)));
   for (const p of plan.params) {
+    if (!read.has(p.key)) continue;
     const data = p.value ?? weights.get(p.key)?.data;
     if (!data) throw new OnnxExportError(`no value for parameter \`${p.key}\``);
     b.initializers.push({ name: p.key, dims: p.shape, data });
   }
-  for (const step of plan.steps) emitStep(b, step);
-  // graph outputs take the user's names; a buffer under another name gets an Identity
-  for (const o of plan.outputs) if (o.name !== o.buffer) b.node('Identity', [o.buffer], o.name);
+  const bufferShape = new Map(plan.buffers.map((x) => [x.id, x.shape]));
+  // a step may read a buffer under another shape (a view left by elide-copies): reshape it first
+  const view = (buffer: string, shape: readonly number[]): string => {
+    const own = bufferShape.get(buffer);
+    if (!own) throw new OnnxExportError(`buffer \`${buffer}\` is read but not declared in the plan`);
+    return sameShape(own, shape) ? buffer : b.node('Reshape', [buffer, b.int64s(`${buffer}:shape`, shape)], b.fresh(`${buffer}:view`));
+  };
+  for (const step of plan.steps) {
+    const inputs = step.inputs.map((x, i) => view(x, step.inputShapes[i]));
+    const residual = step.epilogue.residual === null ? null : view(step.epilogue.residual, step.outputShape);
+    emitStep(b, { ...step, inputs, epilogue: { ...step.epilogue, residual } });
+  }
+  // graph outputs take the user's names and shapes: an Identity or Reshape where the buffer differs
+  for (const o of plan.outputs) {
+    if (!sameShape(bufferShape.get(o.buffer) ?? o.shape, o.shape)) b.node('Reshape', [o.buffer, b.int64s(`${o.name}:shape`, o.shape)], o.name);
+    else if (o.name !== o.buffer) b.node('Identity', [o.buffer], o.name);
+  }
   for (const i of plan.inputs) {
     if (i.name !== i.buffer) throw new OnnxExportError(`input \`${i.name}\` lives in buffer \`${i.buffer}\`; the exporter expects them to match`);
   }
@@ -213,4 +233,8 @@ function emitOp(b: Builder, step: PlanStep, out: string): string {
       throw new OnnxExportError(`no ONNX form for op ${String(never)}`);
     }
   }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -1,15 +1,17 @@
 /**
  * conv2d as a direct convolution specialised to static shapes.
  *
- * Layout NCHW, weight [OC, C/groups, KH, KW]. Output channels are processed in blocks (4, then 2, then
- * 1 for the remainder of a group) so each input load feeds several accumulations; for each block the
+ * Layout NCHW, weight [OC, C/groups, KH, KW]. Output channels are processed in blocks (8, then 4, 2, 1
+ * for the remainder of a group) so each input load feeds several accumulations; for each block the
  * output planes are filled with the bias and every (input channel, tap) is accumulated into them, output
  * row by output row, with the innermost loop running over contiguous output width (two output pixels
  * per iteration) and the weights hoisted into locals.
  *
  * Padding checks are resolved at generation time: rows and columns whose whole kernel window lies inside
- * the input ("interior") run unrolled loops with no checks; the few border rows check each kernel row
- * once per output row, and the few border columns use a checked loop. Non-zero padding modes first copy
+ * the input ("interior") run unrolled loops with no checks (small kernels: all taps in one sweep; large
+ * ones: one sweep per kernel row); border rows sweep only the kernel rows that fall inside the input,
+ * and the few border columns use a checked loop. Generated functions stay small (V8 does not optimise
+ * functions over ~60 KB of bytecode), so unrolling is bounded by the limits below. Non-zero padding modes first copy
  * the input into a pre-padded scratch buffer (the index maps are literal arrays), after which the conv
  * runs with no padding. Depthwise convs are the Cg = 1 case: one input plane per output channel and no
  * input-channel loop. 1x1 stride-1 convs are a blocked matrix product (see pointwiseBody).
@@ -19,11 +21,13 @@ import type { PlanStep } from '../../../4-plan/plan.ts';
 import { type KernelNames, epilogueLines, epiloguePass, indent, int, lin, requireParam, shape4 } from '../emit.ts';
 
 /** Output-channel block sizes, largest first (the last must be 1). */
-const OC_BLOCKS = [4, 2, 1];
+const OC_BLOCKS = [8, 4, 2, 1];
+/** Largest (channel block x kernel width): bounds the unrolled taps of one kernel row. */
+const MAX_ROW_WEIGHTS = 64;
 /** Output pixels per inner-loop iteration in the direct path. */
 const PIXELS = 2;
 /** Fuse all kernel rows into one inner loop while (taps x channel block) stays this small. */
-const MAX_FUSED_WEIGHTS = 40;
+const MAX_FUSED_WEIGHTS = 80;
 /** The 1x1 path: output channels and input channels per block, and the pixel tile kept in L1. */
 const PW_OC_BLOCKS = [8, 4, 2, 1];
 const PW_C_BLOCK = 4;
@@ -71,7 +75,7 @@ export function conv2dLines(step: PlanStep<'conv2d'>, k: KernelNames): string[] 
   if (prepad) lines.push(...indent(prepadFill(g, k.inputs[0])));
   lines.push(
     `  const xb = ${lin('', 'n', g.batchStride)}, ob = ${lin('', 'n', OC * OH * OW)};`,
-    ...indent(groupLoops(g, pointwise ? PW_OC_BLOCKS : OC_BLOCKS, block)),
+    ...indent(groupLoops(g, pointwise ? PW_OC_BLOCKS : OC_BLOCKS.filter((nb) => nb === 1 || nb * KW <= MAX_ROW_WEIGHTS), block)),
     `}`,
   );
   return lines;
@@ -174,13 +178,16 @@ function directBlock(step: PlanStep, k: KernelNames, g: Geometry, oc: string, nb
   const { OH, OW, KH, KW, sh, sw, dh, dw, Cg, Hs, Ws, PT, PL, X, O, wt } = g;
   const OHW = OH * OW;
   const KK = KH * KW;
+  const CgKK = Cg * KK;
   const [ohA, ohB] = interiorRange(OH, Hs, PT, KH, sh, dh);
   const [owA, owB] = interiorRange(OW, Ws, PL, KW, sw, dw);
   const blocks = Array.from({ length: nb }, (_, j) => j);
-  const wName = (j: number, kh: number, kw: number) => `w${j}_${kh}_${kw}`;
 
-  /** Interior columns for kernel rows `khs`: `px` output pixels per iteration, then single pixels. */
-  const interiorCols = (khs: number[]): string[] => {
+  /**
+   * Interior columns: `PIXELS` output pixels per iteration, then single pixels. `rows` lists the
+   * kernel rows accumulated, each with the source offset of its input row and its weight names.
+   */
+  const interiorCols = (base: string, rows: { off: number; w: (j: number, kw: number) => string; tag: string }[]): string[] => {
     if (owA >= owB) return [];
     const lines: string[] = [];
     const span = owB - owA;
@@ -188,18 +195,18 @@ function directBlock(step: PlanStep, k: KernelNames, g: Geometry, oc: string, nb
     const loop = (px: number, lo: number, hi: number) => {
       const offs = new Set<number>();
       for (let p = 0; p < px; p++) for (let kw = 0; kw < KW; kw++) offs.add(p * sw + kw * dw);
-      const loads = khs.flatMap((kh) => [...offs].map((o) => `x${kh}_${o} = ${X}[${lin('xi', 1, kh * dh * Ws + o)}]`));
+      const loads = rows.flatMap((r) => [...offs].map((o) => `x${r.tag}${o} = ${X}[${lin('xi', 1, r.off + o)}]`));
       const body: string[] = [`const ${loads.join(', ')};`];
       for (const j of blocks) {
         for (let p = 0; p < px; p++) {
-          const sum = groupedSum(khs.map((kh) => Array.from({ length: KW }, (_, kw) => `${wName(j, kh, kw)} * x${kh}_${p * sw + kw * dw}`)));
+          const sum = groupedSum(rows.map((r) => Array.from({ length: KW }, (_, kw) => `${r.w(j, kw)} * x${r.tag}${p * sw + kw * dw}`)));
           const [first, ...rest] = sum.split('\n');
           body.push(`${O}[${lin('o', 1, j * OHW + p)}] += ${first}${rest.length === 0 ? ';' : ''}`);
           rest.forEach((r, i) => body.push(`  ${r}${i === rest.length - 1 ? ';' : ''}`));
         }
       }
       lines.push(
-        `for (let ow = ${int(lo)}, xi = ${lin('xr', 1, lo * sw - PL)}, o = ${lin('orow', 1, lo)}; ow < ${int(hi)}; ow += ${int(px)}, xi += ${int(px * sw)}, o += ${int(px)}) {`,
+        `for (let ow = ${int(lo)}, xi = ${lin(base, 1, lo * sw - PL)}, o = ${lin('orow', 1, lo)}; ow < ${int(hi)}; ow += ${int(px)}, xi += ${int(px * sw)}, o += ${int(px)}) {`,
         ...indent(body),
         `}`,
       );
@@ -209,72 +216,98 @@ function directBlock(step: PlanStep, k: KernelNames, g: Geometry, oc: string, nb
     return lines;
   };
 
-  /** One checked loop over the border columns (0..owA-1, then owB..OW-1) for kernel rows `khs`. */
+  /**
+   * One checked loop over the border columns (0..owA-1, then owB..OW-1): over all `KH` kernel rows,
+   * or (null) over the current row only, whose input row `xk` and weight row `wk` are in scope.
+   */
   const nBorderCols = owA + (OW - owB);
-  const borderCols = (khs: number[]): string[] => {
+  const borderCols = (allRows: number | null): string[] => {
     if (nBorderCols === 0) return [];
     const ow = owB === OW ? 'i' : owA === 0 ? lin('i', 1, owB) : `i < ${int(owA)} ? i : ${lin('i', 1, owB - owA)}`;
-    const acc = blocks.map((j) => `s${j} = 0`).join(', ');
-    const taps: string[] = [];
-    for (const kh of khs) {
-      taps.push(`const t${kh} = ${X}[${lin('xr + iw', 1, kh * dh * Ws)}];`);
-      for (const j of blocks) taps.push(`s${j} += ${wt}[${lin(lin('wc', 1, j * Cg * KK + kh * KW), 'kw', 1)}] * t${kh};`);
-    }
+    const taps = [
+      `for (let kw = 0; kw < ${int(KW)}; kw++) {`,
+      `  const iw = ${lin('iw0', 'kw', dw)};`,
+      `  if (iw < 0 || iw >= ${int(Ws)}) continue;`,
+      `  const t = ${X}[xk + iw];`,
+      ...blocks.map((j) => `  s${j} += ${wt}[${lin('wk + kw', 1, j * CgKK)}] * t;`),
+      `}`,
+    ];
     return [
       `for (let i = 0; i < ${int(nBorderCols)}; i++) {`,
       `  const ow = ${ow};`,
       `  const iw0 = ${lin(lin('', 'ow', sw), 1, -PL)};`,
-      `  let ${acc};`,
-      `  for (let kw = 0; kw < ${int(KW)}; kw++) {`,
-      `    const iw = ${lin('iw0', 'kw', dw)};`,
-      `    if (iw < 0 || iw >= ${int(Ws)}) continue;`,
-      ...indent(taps, '    '),
-      `  }`,
+      `  let ${blocks.map((j) => `s${j} = 0`).join(', ')};`,
+      ...(allRows === null
+        ? indent(taps)
+        : [
+            `  for (let kh = 0; kh < ${int(allRows)}; kh++) {`,
+            `    const xk = ${lin('xr', 'kh', dh * Ws)}, wk = ${lin('wc', 'kh', KW)};`,
+            ...indent(taps, '    '),
+            `  }`,
+          ]),
       ...blocks.map((j) => `  ${O}[${lin('orow + ow', 1, j * OHW)}] += s${j};`),
       `}`,
     ];
   };
 
-  const allKh = Array.from({ length: KH }, (_, i) => i);
+  /** Kernel rows [khLo, khHi) one at a time: that row's weights are loaded, then its columns swept. */
+  const rowByRow = (khLo: string, khHi: string): string[] => [
+    `for (let kh = ${khLo}; kh < ${khHi}; kh++) {`,
+    `  const xk = ${lin('xr', 'kh', dh * Ws)}, wk = ${lin('wc', 'kh', KW)};`,
+    ...blocks.map((j) => `  const ${Array.from({ length: KW }, (_, kw) => `v${j}_${kw} = ${wt}[${lin('wk', 1, j * CgKK + kw)}]`).join(', ')};`),
+    ...indent(interiorCols('xk', [{ off: 0, w: (j, kw) => `v${j}_${kw}`, tag: '' }])),
+    ...indent(borderCols(null)),
+    `}`,
+  ];
+
   const fuse = KK * nb <= MAX_FUSED_WEIGHTS;
-  const interiorRow = [...(fuse ? interiorCols(allKh) : allKh.flatMap((kh) => interiorCols([kh]))), ...borderCols(allKh)];
-  const borderRow: string[] = [];
-  for (const kh of allKh) {
-    const ih = lin(lin('', 'oh', sh), 1, kh * dh - PT);
-    borderRow.push(`if (${ih} >= 0 && ${ih} < ${int(Hs)}) {`, ...indent([...interiorCols([kh]), ...borderCols([kh])]), `}`);
+  const weights: string[] = [];
+  let interiorRow: string[];
+  if (fuse) {
+    // all taps in one sweep with every weight of the block hoisted out of the row loop
+    for (const j of blocks) {
+      for (let kh = 0; kh < KH; kh++) {
+        const ws = Array.from({ length: KW }, (_, kw) => `w${j}_${kh}_${kw} = ${wt}[${lin('wc', 1, j * CgKK + kh * KW + kw)}]`);
+        weights.push(`const ${ws.join(', ')};`);
+      }
+    }
+    const rows = Array.from({ length: KH }, (_, kh) => ({ off: kh * dh * Ws, w: (j: number, kw: number) => `w${j}_${kh}_${kw}`, tag: `${kh}_` }));
+    interiorRow = [...interiorCols('xr', rows), ...borderCols(KH)];
+  } else {
+    interiorRow = rowByRow('0', int(KH));
   }
   const rowHead = [`const orow = ${lin('op', 'oh', OW)};`, `const xr = ${lin(lin('xc', 'oh', sh * Ws), 1, -PT * Ws)};`];
-  const rows: string[] = [];
+  const rowLines: string[] = [];
   const nBorderRows = ohA + (OH - ohB);
   if (nBorderRows > 0) {
     const oh = ohB === OH ? 'r' : ohA === 0 ? lin('r', 1, ohB) : `r < ${int(ohA)} ? r : ${lin('r', 1, ohB - ohA)}`;
-    rows.push(
-      `// border rows (${int(ohA)} at the top, ${int(OH - ohB)} at the bottom): some kernel rows fall in the padding`,
+    // kernel rows kh with 0 <= oh*sh - PT + kh*dh < Hs
+    const ih0 = lin(lin('', 'oh', sh), 1, -PT);
+    const khLo = dh === 1 ? `ih0 < 0 ? -ih0 : 0` : `ih0 < 0 ? ((${int(dh - 1)} - ih0) / ${int(dh)}) | 0 : 0`;
+    const khHi = dh === 1 ? `Math.min(${int(KH)}, ${int(Hs)} - ih0)` : `Math.min(${int(KH)}, ((${int(Hs + dh - 1)} - ih0) / ${int(dh)}) | 0)`;
+    rowLines.push(
+      `// border rows (${int(ohA)} at the top, ${int(OH - ohB)} at the bottom): only kernel rows inside the input`,
       `for (let r = 0; r < ${int(nBorderRows)}; r++) {`,
       `  const oh = ${oh};`,
-      ...indent([...rowHead, ...borderRow]),
+      ...indent(rowHead),
+      `  const ih0 = ${ih0};`,
+      `  const khLo = ${khLo}, khHi = ${khHi};`,
+      ...indent(rowByRow('khLo', 'khHi')),
       `}`,
     );
   }
   if (ohA < ohB) {
-    rows.push(`// interior rows`, `for (let oh = ${int(ohA)}; oh < ${int(ohB)}; oh++) {`, ...indent([...rowHead, ...interiorRow]), `}`);
+    rowLines.push(`// interior rows`, `for (let oh = ${int(ohA)}; oh < ${int(ohB)}; oh++) {`, ...indent([...rowHead, ...interiorRow]), `}`);
   }
 
-  const weights: string[] = [];
-  for (const j of blocks) {
-    for (let kh = 0; kh < KH; kh++) {
-      const ws = Array.from({ length: KW }, (_, kw) => `${wName(j, kh, kw)} = ${wt}[${lin('wc', 1, j * Cg * KK + kh * KW + kw)}]`);
-      weights.push(`const ${ws.join(', ')};`);
-    }
-  }
-  const channel = [...weights, ...rows];
+  const channel = [...weights, ...rowLines];
   const lines = [`const op = ${lin('ob', oc, OHW)};`, ...fillBlock(g, nb, OHW)];
   if (Cg === 1) {
     lines.push(`const xc = xg, wc = ${lin('', oc, KK)};`, ...channel);
   } else {
     lines.push(
       `for (let c = 0; c < ${int(Cg)}; c++) {`,
-      `  const xc = ${lin('xg', 'c', Hs * Ws)}, wc = ${lin(lin('', oc, Cg * KK), 'c', KK)};`,
+      `  const xc = ${lin('xg', 'c', Hs * Ws)}, wc = ${lin(lin('', oc, CgKK), 'c', KK)};`,
       ...indent(channel),
       `}`,
     );

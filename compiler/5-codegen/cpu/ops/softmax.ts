@@ -12,13 +12,13 @@ export function softmaxLines(step: PlanStep<'softmax'>, k: KernelNames): string[
   const X = k.inputs[0];
   const at = (t: string) => lin('base', t, inner);
   return [
+    `const e = new Float64Array(${int(size)});`,
     `for (let q = 0; q < ${int(outer)}; q++) {`,
     `  for (let r = 0; r < ${int(inner)}; r++) {`,
     `    const base = ${lin(lin('', 'q', size * inner), 'r', 1)};`,
     `    let m = -Infinity;`,
     `    for (let j = 0; j < ${int(size)}; j++) { const t = ${X}[${at('j')}]; if (t > m || t !== t) m = t; }`,
     `    let sum = 0;`,
-    `    const e = new Float64Array(${int(size)});`,
     `    for (let j = 0; j < ${int(size)}; j++) { const t = Math.exp(${X}[${at('j')}] - m); e[j] = t; sum += t; }`,
     `    for (let j = 0; j < ${int(size)}; j++) {`,
     `      const o = ${at('j')};`,

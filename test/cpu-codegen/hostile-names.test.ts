@@ -1,0 +1,48 @@
+/**
+ * Names are user text: node ids, buffer ids, param keys, input/output names and the model name full of
+ * quotes, backticks, template holes, comment closers and line terminators must neither break nor inject
+ * into the generated program, and the numbers must still be right.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCpuExecutor } from '../../runtime/cpu/run-plan.ts';
+import { firstMismatch, loadGolden } from './golden-loader.ts';
+import { goldenPlan } from './golden-plan.ts';
+
+const evil = (name: string) => `${name}"'\`\${process.exit(1)}*/ /* \n\r\u2028\u2029\\"); process.exit(2); //${name}`;
+
+describe('hostile names', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  for (const [id, fuse] of [['model_resnet_basic_block', true], ['model_inception_small', false], ['model_two_input_add', true]] as const) {
+    it(`${id}${fuse ? ' (fused)' : ''} compiles and computes the right numbers`, () => {
+      const exit = vi.spyOn(process, 'exit').mockImplementation(() => {
+        throw new Error('generated code called process.exit');
+      });
+      const c = loadGolden(id);
+      let n = 0;
+      const g = goldenPlan(c, { fuse, rename: evil, inline: () => n++ % 2 === 1 });
+      // every kind of name really is hostile
+      expect(g.plan.model).toContain('${process.exit(1)}');
+      expect(g.plan.steps[0].nodes[0]).toContain('\u2028');
+      expect(g.plan.params[0].key).toContain('*/');
+      expect(g.plan.inputs[0].buffer).toContain('`');
+
+      const exec = createCpuExecutor(g.plan, g.weights);
+      const out = exec.run(g.feeds);
+      expect(Object.keys(out)).toEqual([g.outputName]);
+      expect(firstMismatch(out[g.outputName].data, c.output.y.data, c.tolerance)).toBe(-1);
+      expect(exit).not.toHaveBeenCalled();
+      // the names' line terminators never reach the text raw (escaped in strings, dropped in comments)
+      expect(exec.source).not.toMatch(/[\r\u2028\u2029]/);
+      expect(exec.source).toContain('\\u2028');
+    });
+  }
+
+  it('an input or output literally named __proto__ is an ordinary key', () => {
+    const c = loadGolden('model_seed_rgb_conv3x3');
+    const g = goldenPlan(c, { rename: (s) => (s === 'x' || s === 'y' ? '__proto__' : s) });
+    const out = createCpuExecutor(g.plan, g.weights).run(Object.fromEntries([['__proto__', c.input.x]]));
+    expect(Object.hasOwn(out, '__proto__')).toBe(true);
+    expect(firstMismatch(out['__proto__'].data, c.output.y.data, c.tolerance)).toBe(-1);
+  });
+});
