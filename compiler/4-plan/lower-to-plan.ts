@@ -10,14 +10,21 @@ const concrete = (id: string, shape: Graph['nodes'][number]['shape']): number[] 
   return shape as number[];
 };
 
+export interface LowerOptions {
+  /** node ids returned as extra outputs (named by id) after the graph's own outputs */
+  readonly taps?: readonly string[];
+}
+
 /**
  * Lowers a checked graph with concrete shapes to the plan: one buffer per value, one step per node,
  * parameters by state_dict key. Optimizing passes rewrite the plan afterwards.
  */
-export function lowerToPlan(graph: Graph): Plan {
+export function lowerToPlan(graph: Graph, options: LowerOptions = {}): Plan {
   const buffers: PlanBuffer[] = [];
   const shapes = new Map<string, number[]>();
-  const outputs = new Set(graph.outputs);
+  const taps = (options.taps ?? []).filter((t, i, all) => all.indexOf(t) === i && !graph.outputs.includes(t));
+  for (const t of taps) if (!graph.nodes.some((n) => n.id === t)) throw new PlanInvariantError(`tap \`${t}\` names no node`);
+  const outputs = new Set([...graph.outputs, ...taps]);
   for (const input of graph.inputs) {
     const shape = concrete(input.name, input.shape);
     shapes.set(input.name, shape);
@@ -31,7 +38,7 @@ export function lowerToPlan(graph: Graph): Plan {
     const stepParams: Record<string, string> = {};
     for (const p of node.params) {
       stepParams[p.name] = p.key;
-      params.push({ key: p.key, shape: p.shape, value: p.inline });
+      params.push({ key: p.key, shape: p.shape, value: p.inline, derived: null });
     }
     return {
       nodes: [node.id],
@@ -52,9 +59,17 @@ export function lowerToPlan(graph: Graph): Plan {
   return {
     model: graph.name,
     inputs: graph.inputs.map((i) => ({ name: i.name, buffer: i.name, shape: shapes.get(i.name)! })),
-    outputs: graph.outputs.map((id, k) => ({ name: graph.outputNames[k] ?? id, buffer: id, shape: shapes.get(id)! })),
+    outputs: [
+      ...graph.outputs.map((id, k) => ({ name: graph.outputNames[k] ?? id, buffer: id, shape: shapes.get(id)! })),
+      ...taps.map((id) => ({ name: tapName(id, graph), buffer: id, shape: shapes.get(id)! })),
+    ],
     params,
     buffers,
     steps,
   };
+}
+
+/** A tap is named by its layer id, unless an output of the graph already has that name. */
+function tapName(id: string, graph: Graph): string {
+  return graph.outputNames.includes(id) ? `tap:${id}` : id;
 }

@@ -8,7 +8,11 @@ export interface Plan {
   readonly model: string;
   readonly inputs: readonly PlanValue[];
   readonly outputs: readonly PlanValue[];
-  /** every parameter tensor any step reads, by state_dict key (after folding passes: derived keys) */
+  /**
+   * Every parameter tensor the plan needs at load time: each state_dict entry of the model as written
+   * (`derived` absent or null; a weights file is checked against exactly these, even when no step reads
+   * one any more because a folding pass replaced it), then the tensors folding passes derive from them.
+   */
   readonly params: readonly PlanParam[];
   readonly buffers: readonly PlanBuffer[];
   readonly steps: readonly PlanStep[];
@@ -22,10 +26,40 @@ export interface PlanValue {
 }
 
 export interface PlanParam {
+  /** a state_dict key, or for a derived tensor a key no state_dict has (e.g. `conv1+bn1.weight`) */
   readonly key: string;
   readonly shape: readonly number[];
   /** inline value from the .cnn file or computed by a folding pass; otherwise read from weights */
   readonly value: Float32Array | null;
+  /**
+   * How a folding pass derives this tensor from state_dict entries at load time
+   * (runtime/derive-params.ts); absent or null for a state_dict entry itself.
+   */
+  readonly derived?: ParamDerivation | null;
+}
+
+/** A tensor computed from other params when the weights are known. */
+export type ParamDerivation = FoldBatchnorm;
+
+/**
+ * fold-batchnorm: a conv followed by an eval-mode BatchNorm as one conv. With s = gamma / sqrt(var + eps)
+ * per output channel: weight' = weight * s, bias' = (bias - mean) * s + beta.
+ */
+export interface FoldBatchnorm {
+  readonly kind: 'fold_batchnorm';
+  /** which of the folded conv's tensors this is */
+  readonly role: 'weight' | 'bias';
+  /** the folded layers (IR node ids), for messages about their weights */
+  readonly conv: string;
+  readonly batchnorm: string;
+  /** source state_dict keys; null: the conv has no bias (0), the BatchNorm is not affine (gamma 1, beta 0) */
+  readonly convWeight: string;
+  readonly convBias: string | null;
+  readonly bnWeight: string | null;
+  readonly bnBias: string | null;
+  readonly runningMean: string;
+  readonly runningVar: string;
+  readonly eps: number;
 }
 
 export interface PlanBuffer {

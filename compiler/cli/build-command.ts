@@ -3,6 +3,7 @@ import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { emitDeclarations, emitModule } from '../5-codegen/module/emit-module.ts';
 import { compile } from '../index.ts';
+import { PASS_NAMES, passSelection, unknownPassMessage } from '../3-passes/index.ts';
 import { explainPasses } from '../report/explain.ts';
 import { backendName, parseBackend } from '../../runtime/backends.ts';
 import { printDiagnostics } from './check-command.ts';
@@ -27,7 +28,15 @@ interface BuildOptions {
   backend: string;
   model?: string;
   fuse: boolean;
+  disablePass?: string[];
   explain?: boolean;
+}
+
+/** `--disable-pass NAME`, repeatable; a name that is no pass is a usage error. */
+function collectPassName(name: string, previous: string[]): string[] {
+  const wrong = unknownPassMessage(name);
+  if (wrong) throw new CliError(`--disable-pass: ${wrong}`, 2);
+  return [...previous, name];
 }
 
 addCommands((program: Command, io: Io) => {
@@ -40,11 +49,12 @@ addCommands((program: Command, io: Io) => {
     .option('--backend <backend>', 'cpu, gpujs, gpujs:webasm, gpujs:headlessgl, gpujs:cpu', 'cpu')
     .option('--model <name>', 'the model to build, when the file has several')
     .option('--no-fuse', 'switch the optimizing passes off')
+    .option('--disable-pass <name>', `switch one optimizing pass off; repeatable (${PASS_NAMES.join(', ')})`, collectPassName, [])
     .option('--explain', 'print the plan before and after each optimizing pass, and the kernels')
     .action((file: string, opts: BuildOptions) => {
       const spec = parseBackend(opts.backend);
       const backend = backendName(spec);
-      const compiled = compile(readText(file, 'model file'), { file, model: opts.model, inputShapes: parseShapes(opts.shape), passes: opts.fuse });
+      const compiled = compile(readText(file, 'model file'), { file, model: opts.model, inputShapes: parseShapes(opts.shape), passes: passSelection(opts.fuse, opts.disablePass) });
       if (compiled.diagnostics.length) printDiagnostics({ ok: compiled.ok, diagnostics: compiled.diagnostics, graphs: [], files: compiled.files }, file, 'rich', io);
       if (!compiled.ok || !compiled.plan) throw new CliError(`\`${file}\` was not built`);
       if (opts.explain) io.out(explainPasses(compiled));

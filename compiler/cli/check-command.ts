@@ -6,6 +6,7 @@ import { renderShort } from '../diagnostics/render/short.ts';
 import { check, type CheckResult } from '../front-end.ts';
 import { shapeToJson } from '../ir/dim.ts';
 import { readText } from './io.ts';
+import { terminalSafe, terminalSafeDiagnostics } from './terminal-text.ts';
 
 export type DiagnosticFormat = 'rich' | 'short' | 'json';
 
@@ -21,10 +22,11 @@ export function checkFile(path: string, limits?: { maxTensorBytes?: number }): C
 
 /** Prints diagnostics in the chosen format on stderr (rich, short) and the closing summary line. */
 export function printDiagnostics(result: CheckResult, file: string, format: DiagnosticFormat, io: Output): void {
-  const diags = result.diagnostics;
-  if (diags.length === 0) return;
-  if (format === 'short') io.err(renderShort(diags, result.files));
-  else io.err(`${renderRich(diags, result.files, { color: io.color })}\n${renderSummary(diags, file, { color: io.color })}`);
+  if (result.diagnostics.length === 0) return;
+  // messages quote strings and paths from files: shown escaped, they cannot act on the terminal
+  const { diagnostics: diags, files } = terminalSafeDiagnostics(result.diagnostics, result.files);
+  if (format === 'short') io.err(renderShort(diags, files));
+  else io.err(`${renderRich(diags, files, { color: io.color })}\n${renderSummary(diags, terminalSafe(file), { color: io.color })}`);
 }
 
 /** The JSON of `cnnc check --json`: every node of every model, and every diagnostic. */

@@ -3,6 +3,9 @@ import { CATALOGUE } from '../diagnostics/catalogue.ts';
 import { renderSummaryTable, summarize } from '../report/summary.ts';
 import { checkFile, checkJson, type DiagnosticFormat, type Output, printDiagnostics } from './check-command.ts';
 import { CliError } from './errors.ts';
+import { describeFileSystemError, isFileSystemError } from './io.ts';
+import { limitsFrom, maxTensorOption } from './limits-option.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 export interface Io extends Output {}
 
@@ -19,18 +22,17 @@ export function addCommands(install: CommandInstaller): void {
   installers.push(install);
 }
 
-function mb(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new CliError(`--max-tensor-mb needs a positive number, not \`${value}\``, 2);
-  return n * 2 ** 20;
-}
-
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('cnnc')
     .description('Compile .cnn files: PyTorch-style CNNs checked at compile time and run in JavaScript')
     .option('--debug', 'show stack traces of internal errors')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      // commander's usage errors read `error: ...`; every cnnc failure starts `cnnc: error:`
+      outputError: (s, write) => write(`cnnc: ${terminalSafe(s.replace(/\n+$/, ''))}\n`),
+    });
 
   program
     .command('check')
@@ -38,9 +40,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('<file>', 'the .cnn file')
     .option('--json', 'print nodes, shapes and diagnostics as one JSON object on stdout')
     .addOption(new Option('--format <format>', 'diagnostic format').choices(['rich', 'short', 'json']).default('rich'))
-    .option('--max-tensor-mb <mb>', 'refuse tensors larger than this', mb)
+    .addOption(maxTensorOption())
     .action((file: string, opts: { json?: boolean; format: DiagnosticFormat; maxTensorMb?: number }) => {
-      const result = checkFile(file, opts.maxTensorMb ? { maxTensorBytes: opts.maxTensorMb } : undefined);
+      const result = checkFile(file, limitsFrom(opts));
       if (opts.json || opts.format === 'json') io.out(JSON.stringify(checkJson(result), null, 2));
       else printDiagnostics(result, file, opts.format, io);
       setExit(result.ok ? 0 : 1);
@@ -89,14 +91,23 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      // help asked for exits 0; help shown because no command was given is a usage error
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return e.exitCode === 0 ? 0 : 2;
       return 2;
     }
+    // messages quote paths and strings from files: one line, nothing a terminal would act on
     if (e instanceof CliError) {
-      io.err(`cnnc: error: ${e.message}`);
+      io.err(`cnnc: error: ${terminalSafe(e.message)}`);
       return e.exitCode;
     }
-    io.err(`cnnc: internal error: ${e instanceof Error ? e.message : String(e)}${debug ? `\n${e instanceof Error ? e.stack : ''}` : ' (run with --debug for the stack trace; please report it)'}`);
+    // the file system refusing a write (a folder that is a file, no permission, a full disk) is no bug
+    if (isFileSystemError(e)) {
+      io.err(`cnnc: error: ${terminalSafe(describeFileSystemError(e))}`);
+      if (debug) io.err(e.stack ?? '');
+      return 1;
+    }
+    const message = terminalSafe(e instanceof Error ? e.message : String(e));
+    io.err(`cnnc: internal error: ${message}${debug ? `\n${e instanceof Error ? e.stack : ''}` : ' (run with --debug for the stack trace; please report it)'}`);
     return 1;
   }
 }

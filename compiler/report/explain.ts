@@ -1,5 +1,5 @@
 import type { Compiled } from '../index.ts';
-import type { Plan } from '../4-plan/plan.ts';
+import type { Plan, PlanStep } from '../4-plan/plan.ts';
 
 /** One line per step: the op, the nodes it computes, its epilogue, and shapes. */
 export function planText(plan: Plan): string {
@@ -11,7 +11,32 @@ export function planText(plan: Plan): string {
     .join('\n');
 }
 
-/** `cnnc build --explain`: the plan before and after each optimizing pass. */
+/**
+ * How the CPU backend computes a step, where it picks among kernel forms. Mirrors the choice in
+ * 5-codegen/cpu/ops/conv2d.ts (test/passes/explain.test.ts checks the two agree).
+ */
+export function cpuKernelForm(step: PlanStep): string | null {
+  if (step.op !== 'conv2d') return null;
+  const a = (step as PlanStep<'conv2d'>).attrs;
+  const [kh, kw] = a.kernel_size;
+  const unpadded = a.pads.every((p) => p === 0) || a.padding_mode !== 'zeros';
+  if (kh === 1 && kw === 1 && a.stride[0] === 1 && a.stride[1] === 1 && unpadded) return '1x1 conv as a matrix product';
+  if (a.groups === a.in_channels && a.groups > 1) return `depthwise ${kh}x${kw} conv`;
+  return `direct ${kh}x${kw} conv`;
+}
+
+/** The kernels the final plan launches, one line each, with the CPU kernel form where there is a choice. */
+export function kernelsText(plan: Plan): string {
+  return plan.steps
+    .map((s, i) => {
+      const ep = [s.epilogue.residual ? `+ ${s.epilogue.residual}` : '', s.epilogue.activation ? s.epilogue.activation.kind : ''].filter(Boolean);
+      const form = cpuKernelForm(s);
+      return `  ${String(i).padStart(3)}  ${s.op}${ep.length ? ` with epilogue ${ep.join(', then ')}` : ''}: ${s.nodes.join(' + ')}${form ? ` (cpu: ${form})` : ''}`;
+    })
+    .join('\n');
+}
+
+/** `cnnc build --explain`: the plan before and after each optimizing pass, then the kernels that result. */
 export function explainPasses(compiled: Compiled): string {
   if (!compiled.plan) return '';
   const parts: string[] = [];
@@ -24,5 +49,6 @@ export function explainPasses(compiled: Compiled): string {
       if (changed) parts.push(planText(entry.after));
     }
   }
+  parts.push(`kernels (${compiled.plan.steps.length}):`, kernelsText(compiled.plan));
   return parts.join('\n');
 }
