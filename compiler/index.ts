@@ -8,7 +8,9 @@
  * Codegen (5-codegen) reads only the plan; runtime/ loads weights and runs it.
  */
 import { diag, type Diagnostic } from './diagnostics/diagnostic.ts';
+import { didYouMean } from './diagnostics/suggest.ts';
 import { check, type CheckOptions } from './front-end.ts';
+import { checkBackendLimits } from './2-analyze/backend-limits.ts';
 import { isKnown, symbolsOf } from './ir/dim.ts';
 import type { Graph } from './ir/graph.ts';
 import { lowerToPlan } from './4-plan/lower-to-plan.ts';
@@ -26,6 +28,13 @@ export interface CompileOptions extends CheckOptions {
   readonly model?: string;
   /** optimizing passes to run (default: all) */
   readonly passes?: PassSelection;
+  /**
+   * layers (node ids, e.g. `conv1` or `layer1.conv1`) whose values are returned as extra outputs,
+   * keyed by id, so `cnnc run --tap` can show them; passes keep outputs, so no tap is fused away
+   */
+  readonly taps?: readonly string[];
+  /** the backend the plan is for (`cpu`, `gpujs:headlessgl`, ...): its limits are checked (E0321) */
+  readonly backend?: string;
 }
 
 export interface Compiled {
@@ -50,8 +59,19 @@ export function compile(source: string, options: CompileOptions = {}): Compiled 
   const result = bound.result!;
   const graph = result.graphs.find((g) => g.name === chosen.graph.name)!;
   if (!result.ok) return fail([], result);
-  const { plan, log } = optimize(lowerToPlan(graph), options.passes);
+  const unknownTap = (options.taps ?? []).find((t) => !graph.nodes.some((n) => n.id === t));
+  if (unknownTap !== undefined) return fail([unknownTapError(unknownTap, graph)], result);
+  const { plan, log } = optimize(lowerToPlan(graph, { taps: options.taps }), options.passes);
+  // what the chosen backend cannot index or compile is refused now, before any data runs
+  const beyond = options.backend ? checkBackendLimits(plan, graph, options.backend) : [];
+  if (beyond.length) return fail(beyond, result);
   return { ok: true, diagnostics: result.diagnostics, files: result.files, graph, plan, passLog: log };
+}
+
+function unknownTapError(tap: string, graph: Graph): Diagnostic {
+  const guess = didYouMean(tap, graph.nodes.map((n) => n.id));
+  const d = diag('UnknownName', `cannot tap \`${tap}\`: \`${graph.name}\` has no layer of that name`, graph.span, 'this model');
+  return (guess ? d.help(`did you mean \`${guess}\`?`) : d.help(`its layers: ${graph.nodes.map((n) => n.id).join(', ')}`)).build();
 }
 
 function chooseModel(graphs: readonly Graph[], name: string | undefined): { graph: Graph } | { error: Diagnostic } {

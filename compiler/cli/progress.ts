@@ -30,10 +30,11 @@ export function createProgress(total: number, io: Output, stream: ProgressStream
     stream: stream as NodeJS.WritableStream,
     format: '{bar} {value}/{total} {stage}',
     barsize: 30,
-    hideCursor: true,
+    // no SIGINT handler (it would keep Ctrl-C from ending the run) and so no hidden cursor to restore
+    hideCursor: false,
+    gracefulExit: false,
     clearOnComplete: true,
     stopOnComplete: false,
-    gracefulExit: true,
   });
   let done = 0;
   let stopped = false;

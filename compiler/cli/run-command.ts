@@ -18,6 +18,7 @@ import { CliError } from './errors.ts';
 import { type ImageFlags, imageInputOptions } from './images.ts';
 import { readBytes, readText } from './io.ts';
 import { groupInputs, readBatch, readerFor } from './inputs.ts';
+import { limitsFrom, maxTensorOption } from './limits-option.ts';
 import { addCommands, type Io } from './main.ts';
 import { writeOutputs } from './outputs.ts';
 import { createProgress, type ProgressStream } from './progress.ts';
@@ -42,6 +43,8 @@ export interface RunOptions extends ImageFlags {
   labels?: string;
   /** false with --no-progress */
   progress?: boolean;
+  /** bytes, from --max-tensor-mb */
+  maxTensorMb?: number;
 }
 
 /** Where the progress bar draws; tests replace it. null: never draw. */
@@ -87,7 +90,8 @@ function parseCount(value: string | undefined, option: string, fallback: number,
 
 export async function runModel(file: string, opts: RunOptions, io: Io): Promise<Record<string, Tensor>> {
   const source = readText(file, 'model file');
-  const declared = check(source, { file });
+  const limits = limitsFrom(opts);
+  const declared = check(source, { file, limits });
   if (!declared.ok) {
     printDiagnostics(declared, file, 'rich', io);
     throw new CliError(`\`${file}\` has errors; nothing ran`);
@@ -131,7 +135,7 @@ export async function runModel(file: string, opts: RunOptions, io: Io): Promise<
       }
     }
 
-    const compiled = compile(source, { file, model: graph.name, inputShapes: Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, t.shape])), passes: passSelection(opts.fuse, opts.disablePass), taps });
+    const compiled = compile(source, { file, model: graph.name, inputShapes: Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, t.shape])), passes: passSelection(opts.fuse, opts.disablePass), taps, limits, backend: opts.backend });
     if (!compiled.ok || !compiled.plan) {
       progress.stop();
       printDiagnostics({ ...declared, diagnostics: compiled.diagnostics, ok: false }, file, 'rich', io);
@@ -222,6 +226,7 @@ addCommands((program: Command, io: Io) => {
     .option('--top-k <k>', 'rows of the table printed for 2-D outputs such as logits (0: none)', '5')
     .option('--labels <file>', 'class names for the top-k table, one per line')
     .option('--no-progress', 'never show the progress bar (it shows only on a terminal anyway)')
+    .addOption(maxTensorOption())
     .action(async (file: string, opts: RunOptions) => {
       await runModel(file, opts, io);
     });
