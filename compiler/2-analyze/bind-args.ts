@@ -51,12 +51,14 @@ export function bindArgs(
   const given = new Map<string, Spanned>();
   let ok = true;
   let seenKeyword = false;
+  let misplaced = false;
   let position = 0;
   for (const arg of args) {
     if (arg.name === null) {
       if (seenKeyword) {
         report(diag('PositionalAfterKeyword', 'positional argument follows keyword argument', arg.span, 'positional').help('give this argument by keyword, or move it before the keyword arguments'));
         ok = false;
+        misplaced = true;
         continue;
       }
       const spec = def.args[position++];
@@ -94,14 +96,15 @@ export function bindArgs(
   for (const spec of def.args) {
     const v = given.get(spec.name);
     if (!v) {
-      if (spec.default === REQUIRED) {
+      // after a misplaced positional argument, which argument it meant is unknown: no second error
+      if (spec.default === REQUIRED && !misplaced) {
         report(
           diag('MissingArgument', `${def.className} \`${layerId}\` is missing the required argument \`${spec.name}\``, callSpan, `needs ${spec.name}`)
             .note(`${def.className}(${def.args.map((a) => (a.default === REQUIRED ? a.name : `${a.name}=${describeValue(a.default as Value)}`)).join(', ')})`)
             .help(`add \`${spec.name}=...\``),
         );
-        ok = false;
       }
+      if (spec.default === REQUIRED) ok = false;
       continue;
     }
     if (!checkValue(def, spec, v, report)) ok = false;
@@ -123,7 +126,7 @@ function checkValue(def: OpDef, spec: ArgSpec, v: Spanned, report: (d: Diagnosti
   const where = `${def.className} argument \`${spec.name}\``;
   const wrongType = (want: string, at: Spanned = v) => {
     report(
-      diag('WrongArgumentType', `${where} must be ${want}, not ${typeName(at)} ${describeValue(at.value)}`, at.span, `expected ${want}`).help(
+      diag('WrongArgumentType', `${where} must be ${want}, not ${at.value === null ? 'None' : `${typeName(at)} ${describeValue(at.value)}`}`, at.span, `expected ${want}`).help(
         typeName(at) === 'float' && Number.isInteger(at.value) ? `write ${at.value} without the decimal point` : typeName(at) === 'str' && spec.kind !== 'string' ? 'remove the quotes' : `give ${want}`,
       ),
     );
@@ -133,7 +136,7 @@ function checkValue(def: OpDef, spec: ArgSpec, v: Spanned, report: (d: Diagnosti
     report(diag('InvalidArgumentValue', `${where} must be at least ${min}, but is ${describeValue(at.value)}`, at.span, `must be >= ${min}`));
     return false;
   };
-  if (v.value === null) return spec.nullable || spec.kind === 'output_size' ? true : wrongType(kindText(spec));
+  if (v.value === null) return spec.nullable ? true : wrongType(kindText(spec));
   if (spec.only !== undefined && v.value !== spec.only) {
     report(diag('InvalidArgumentValue', `${where} = ${describeValue(v.value)} is not supported: cnnc runs inference only`, v.span, 'unsupported').help(`remove it (the default is ${describeValue(spec.only)})`));
     return false;

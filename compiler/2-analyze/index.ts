@@ -33,10 +33,13 @@ export function analyze(
   text: (s: Span) => string,
   limits: Limits,
   inputShapes: Readonly<Record<string, readonly number[]>> = {},
+  inputShapesModel: string | null = null,
 ): Graph[] {
   const report = sink.report.bind(sink);
-  const resolved = new Resolver(report, text, inputShapes).resolve(programs);
+  const resolved = new Resolver(report, text, inputShapes, inputShapesModel).resolve(programs);
   const graphs = resolved.map((m) => inferShapes(m, report, text));
+  // graph checks judge a model whose layers all checked; after an error they would mostly echo it
+  if (sink.hasErrors) return graphs;
   for (const g of graphs) for (const check of GRAPH_CHECKS) check.run(g, limits, report);
   return graphs;
 }

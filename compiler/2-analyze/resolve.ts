@@ -52,16 +52,24 @@ interface BodyContext {
 }
 
 const MAX_EXPANDED_LAYERS = 100_000;
+/** far beyond any real network, far below the stack depth expansion would need */
+const MAX_BLOCK_DEPTH = 100;
 
 export class Resolver {
   private readonly blocks = new Map<string, BlockDecl>();
   private layers: PendingLayer[] = [];
+  /** set once the expansion limit is hit, so the limit is reported once and expansion stops */
+  private expansionStopped = false;
+  /** whether the concrete sizes apply to the model being resolved */
+  private bindingSizes = true;
 
   constructor(
     private readonly report: Report,
     private readonly text: (s: Span) => string,
     /** concrete shapes for the inputs (from data at run time, or --shape): symbols get bound */
     private readonly concrete: Readonly<Record<string, readonly number[]>> = {},
+    /** the model the concrete shapes are for; all models when absent */
+    private readonly concreteModel: string | null = null,
   ) {}
 
   resolve(programs: readonly Program[]): ResolvedModel[] {
@@ -86,11 +94,13 @@ export class Resolver {
 
   private resolveModel(model: ModelDecl): ResolvedModel {
     this.layers = [];
+    this.expansionStopped = false;
     const inputs: GraphInput[] = [];
     const names = new Map<string, Binding>();
     let weightsPath: string | null = null;
     let weightsSpan: Span | null = null;
     const bindings = new Map<string, number>();
+    this.bindingSizes = this.concreteModel === null || this.concreteModel === model.name.name;
     for (const stmt of model.body) {
       if (stmt.kind === 'input') {
         if (!this.define(names, stmt.name, stmt.name.name)) continue;
@@ -99,7 +109,8 @@ export class Resolver {
           continue;
         }
         const declared = this.inputShape(stmt.shape);
-        const shape = declared && this.bindConcrete(stmt.name.name, declared, stmt.span, bindings);
+        // on a size mismatch (reported) the declared shape stands in, so layers reading it are not also errors
+        const shape = declared && (this.bindConcrete(stmt.name.name, declared, stmt.span, bindings) ?? declared);
         if (shape) inputs.push({ name: stmt.name.name, shape, span: stmt.span });
       } else if (stmt.kind === 'weights') {
         if (weightsSpan) {
@@ -134,7 +145,7 @@ export class Resolver {
 
   /** Checks concrete sizes against a declared shape, binding each symbol to one value. */
   private bindConcrete(name: string, declared: Dim[], span: Span, bindings: Map<string, number>): Dim[] | null {
-    const actual = this.concrete[name];
+    const actual = this.bindingSizes ? this.concrete[name] : undefined;
     if (!actual) return declared;
     const show = (s: readonly Dim[]) => `[${s.map((d) => (typeof d === 'number' ? d : d.kind === 'sym' ? d.name : '?')).join(', ')}]`;
     const bad = (why: string) => {
@@ -217,6 +228,13 @@ export class Resolver {
 
   /** Resolves one layer statement; returns the id its name stands for (a block's output for a block). */
   private layer(stmt: LayerStmt, id: string, inputs: { id: string; span: Span | null }[], ctx: BodyContext): string | null {
+    // checked before expanding a block too: blocks that use blocks twice over grow exponentially
+    if (this.layers.length >= MAX_EXPANDED_LAYERS) {
+      const at = ctx.callSite ?? stmt.callSpan;
+      if (!this.expansionStopped) this.report(diag('SizeLimit', `the model expands to more than ${MAX_EXPANDED_LAYERS} layers`, at, 'too many layers').label(at === stmt.callSpan ? undefined : stmt.callSpan, 'the limit is reached here').help('blocks that use other blocks several times multiply the layer count; use fewer levels'));
+      this.expansionStopped = true;
+      return null;
+    }
     const block = this.blocks.get(stmt.op.name);
     if (block) return this.expandBlock(stmt, block, id, inputs, ctx);
     const def = OPS.get(stmt.op.name);
@@ -235,10 +253,6 @@ export class Resolver {
         diag('WrongInputCount', `${def.className} \`${id}\` takes ${want} input${def.arity.max === 1 ? '' : 's'}, but ${inputs.length} ${inputs.length === 1 ? 'is' : 'are'} given`, stmt.inputs?.[0]?.span ?? stmt.callSpan, `${inputs.length} input${inputs.length === 1 ? '' : 's'}`)
           .help(def.arity.min >= 2 ? `name the inputs to merge: \`${stmt.name.name}: ${def.className}() <- a, b\`` : 'give one input after `<-`'),
       );
-      return null;
-    }
-    if (this.layers.length >= MAX_EXPANDED_LAYERS) {
-      this.report(diag('SizeLimit', `the model expands to more than ${MAX_EXPANDED_LAYERS} layers`, stmt.callSpan, 'too many layers'));
       return null;
     }
     const argSpans: Record<string, Span> = {};
@@ -272,6 +286,11 @@ export class Resolver {
       this.report(diag('RecursiveBlock', `block \`${block.name.name}\` uses itself (${[...ctx.stack, block.name.name].join(' -> ')})`, stmt.op.span, 'recursive use').label(block.name.span, 'block declared here'));
       return null;
     }
+    // each level of blocks is a level of recursion here: refuse before the stack runs out
+    if (ctx.stack.length >= MAX_BLOCK_DEPTH) {
+      this.report(diag('SizeLimit', `blocks nest deeper than ${MAX_BLOCK_DEPTH} levels (${ctx.stack.slice(0, 3).join(' -> ')} -> ... -> ${block.name.name})`, ctx.callSite ?? stmt.callSpan, 'nests too deep').label(ctx.callSite ? stmt.op.span : undefined, `level ${MAX_BLOCK_DEPTH + 1}`).help('flatten some blocks into their callers'));
+      return null;
+    }
     if (stmt.params.length) {
       this.report(diag('MisplacedStatement', 'inline parameter values belong on the layers inside a block, not on its use', stmt.params[0].span, 'not allowed here'));
       return null;
@@ -299,7 +318,10 @@ export class Resolver {
       return null;
     }
     const names = new Map<string, Binding>();
-    declared.forEach((d, i) => d.kind === 'input' && names.set(d.name.name, { id: inputs[i].id, span: d.name.span }));
+    for (let i = 0; i < declared.length; i++) {
+      const d = declared[i];
+      if (d.kind === 'input' && !this.define(names, d.name, inputs[i].id)) return null;
+    }
     const inner: BodyContext = {
       prefix: `${id}.`,
       scope,
@@ -309,7 +331,12 @@ export class Resolver {
       stack: [...ctx.stack, block.name.name],
     };
     const last = this.body(block.body, names, inputs.map((i) => i.id), inner);
-    const outStmt = block.body.find((s) => s.kind === 'output');
+    const outStmts = block.body.filter((s) => s.kind === 'output');
+    if (outStmts.length > 1) {
+      this.report(diag('MisplacedStatement', 'a block has one `output` statement', outStmts[1].span, 'second output statement').label(outStmts[0].span, 'first here'));
+      return null;
+    }
+    const outStmt = outStmts[0];
     if (outStmt && outStmt.kind === 'output') {
       if (outStmt.names.length !== 1) {
         this.report(diag('MisplacedStatement', 'a block has exactly one output', outStmt.span, `${outStmt.names.length} outputs`));

@@ -9,6 +9,7 @@ import { backendName, parseBackend } from '../../runtime/backends.ts';
 import { printDiagnostics } from './check-command.ts';
 import { CliError } from './errors.ts';
 import { readText } from './io.ts';
+import { limitsFrom, maxTensorOption } from './limits-option.ts';
 import { addCommands, type Io } from './main.ts';
 
 /** `--shape x=1,3,224,224` */
@@ -30,6 +31,8 @@ interface BuildOptions {
   fuse: boolean;
   disablePass?: string[];
   explain?: boolean;
+  /** bytes, from --max-tensor-mb */
+  maxTensorMb?: number;
 }
 
 /** `--disable-pass NAME`, repeatable; a name that is no pass is a usage error. */
@@ -51,12 +54,18 @@ addCommands((program: Command, io: Io) => {
     .option('--no-fuse', 'switch the optimizing passes off')
     .option('--disable-pass <name>', `switch one optimizing pass off; repeatable (${PASS_NAMES.join(', ')})`, collectPassName, [])
     .option('--explain', 'print the plan before and after each optimizing pass, and the kernels')
+    .addOption(maxTensorOption())
     .action((file: string, opts: BuildOptions) => {
       const spec = parseBackend(opts.backend);
+      if (opts.output.trim() === '') throw new CliError('-o/--output needs a file name, e.g. -o model.js', 2);
+      const shapes = parseShapes(opts.shape);
       const backend = backendName(spec);
-      const compiled = compile(readText(file, 'model file'), { file, model: opts.model, inputShapes: parseShapes(opts.shape), passes: passSelection(opts.fuse, opts.disablePass) });
+      const compiled = compile(readText(file, 'model file'), { file, model: opts.model, inputShapes: shapes, passes: passSelection(opts.fuse, opts.disablePass), limits: limitsFrom(opts), backend });
       if (compiled.diagnostics.length) printDiagnostics({ ok: compiled.ok, diagnostics: compiled.diagnostics, graphs: [], files: compiled.files }, file, 'rich', io);
       if (!compiled.ok || !compiled.plan) throw new CliError(`\`${file}\` was not built`);
+      // a --shape for an input the model does not have would otherwise be ignored without a word
+      const unknown = Object.keys(shapes).find((name) => !compiled.plan!.inputs.some((i) => i.name === name));
+      if (unknown !== undefined) throw new CliError(`--shape ${unknown}=...: \`${compiled.plan.model}\` has no input \`${unknown}\` (its inputs: ${compiled.plan.inputs.map((i) => i.name).join(', ')})`, 2);
       if (opts.explain) io.out(explainPasses(compiled));
       const moduleOptions = { sourceFile: basename(file), backend };
       mkdirSync(dirname(opts.output) || '.', { recursive: true });

@@ -39,7 +39,7 @@ const readers: InputReader[] = [
       try {
         return readNpy(bytes, path);
       } catch (e) {
-        throw new CliError((e as Error).message);
+        throw new CliError(`E0408: ${(e as Error).message}`);
       }
     },
   },

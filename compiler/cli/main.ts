@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { CATALOGUE } from '../diagnostics/catalogue.ts';
 import { renderSummaryTable, summarize } from '../report/summary.ts';
 import { checkFile, checkJson, type DiagnosticFormat, type Output, printDiagnostics } from './check-command.ts';
+import { BackendError } from '../../runtime/backends.ts';
 import { CliError } from './errors.ts';
 import { describeFileSystemError, isFileSystemError } from './io.ts';
 import { limitsFrom, maxTensorOption } from './limits-option.ts';
@@ -59,7 +60,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       printDiagnostics(result, file, 'rich', io);
       if (!result.ok) return setExit(1);
       const graphs = opts.model ? result.graphs.filter((g) => g.name === opts.model) : result.graphs;
-      if (graphs.length === 0) throw new CliError(`no model named \`${opts.model}\` in \`${file}\` (models: ${result.graphs.map((g) => g.name).join(', ')})`);
+      if (graphs.length === 0) throw new CliError(`no model named \`${opts.model}\` in \`${file}\` (models: ${result.graphs.map((g) => g.name).join(', ')})`, 2);
       const summaries = graphs.map(summarize);
       io.out(opts.json ? JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2) : summaries.map(renderSummaryTable).join('\n\n'));
       setExit(0);
@@ -86,6 +87,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   const debug = argv.includes('--debug');
   await import('./commands.ts');
   const program = buildProgram(io, (c) => (code = c));
+  if (!argv.some((a) => !a.startsWith('-'))) {
+    if (!argv.some((a) => ['-h', '--help', '-V', '--version'].includes(a))) {
+      io.err(`cnnc: error: no command given (commands: ${program.commands.map((c) => c.name()).join(', ')}; see cnnc --help)`);
+      return 2;
+    }
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
@@ -93,6 +100,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     if (e instanceof CommanderError) {
       // help asked for exits 0; help shown because no command was given is a usage error
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return e.exitCode === 0 ? 0 : 2;
+      return 2;
+    }
+    // an unknown --backend is a usage error wherever it is parsed
+    if (e instanceof BackendError) {
+      io.err(`cnnc: error: ${terminalSafe(e.message)}`);
       return 2;
     }
     // messages quote paths and strings from files: one line, nothing a terminal would act on

@@ -96,8 +96,11 @@ export async function runModel(file: string, opts: RunOptions, io: Io): Promise<
     printDiagnostics(declared, file, 'rich', io);
     throw new CliError(`\`${file}\` has errors; nothing ran`);
   }
+  if (!opts.model && declared.graphs.length > 1) {
+    throw new CliError(`E0410: \`${file}\` declares ${declared.graphs.length} models (${declared.graphs.map((g) => g.name).join(', ')}); choose one with --model NAME`);
+  }
   const graph = opts.model ? declared.graphs.find((g) => g.name === opts.model) : declared.graphs[0];
-  if (!graph) throw new CliError(`no model named \`${opts.model}\` in \`${file}\``);
+  if (!graph) throw new CliError(`E0410: no model named \`${opts.model}\` in \`${file}\` (models: ${declared.graphs.map((g) => g.name).join(', ')})`);
 
   const taps = resolveTaps(graph, opts.tap ?? []);
   const image = imageInputOptions(opts);
@@ -105,6 +108,8 @@ export async function runModel(file: string, opts: RunOptions, io: Io): Promise<
   if (!COLORMAPS.includes(colormap)) throw new CliError(`--colormap must be one of ${COLORMAPS.join(', ')}, not \`${opts.colormap}\``, 2);
   const zoom = opts.zoom === undefined ? undefined : parseCount(opts.zoom, '--zoom', 1, 1);
   const topK = parseCount(opts.topK, '--top-k', 5, 0);
+  // a seed that is no integer would seed the generator with NaN, silently
+  const seed = parseCount(opts.seed, '--seed', 0, 0);
   const labels = opts.labels ? readText(opts.labels, 'labels file').split(/\r?\n/).map((l) => l.trim()) : null;
 
   const groups = groupInputs(opts.input);
@@ -152,8 +157,8 @@ export async function runModel(file: string, opts: RunOptions, io: Io): Promise<
         throw e;
       }
     } else {
-      if (plan.params.some((p) => p.value === null && !p.derived)) out.err(`warning[W0405]: no weights given: parameters use PyTorch's default initialisation with seed ${opts.seed} (pass --weights FILE.safetensors)`);
-      weights = initialWeights(plan, Number(opts.seed));
+      if (plan.params.some((p) => p.value === null && !p.derived)) out.err(`warning[W0405]: no weights given: parameters use PyTorch's default initialisation with seed ${seed} (pass --weights FILE.safetensors)`);
+      weights = initialWeights(plan, seed);
     }
     let executor;
     try {

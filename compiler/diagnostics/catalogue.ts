@@ -64,6 +64,7 @@ export const CATALOGUE = {
   UnknownChannels: entry('E0318', 'a channel count that must be known at compile time is symbolic'),
   SymbolicCheck: entry('W0319', 'a shape condition that depends on a symbolic size is checked at run time', 'warning'),
   SizeLimit: entry('E0320', 'a tensor or parameter larger than the configured limit'),
+  BackendLimit: entry('E0321', 'a tensor or kernel beyond what the chosen backend supports (gpu.js WebGL indexing, texture inputs)'),
 
   // Weights and run time: E04xx
   WeightsMissingKey: entry('E0401', 'a parameter the model needs is missing from the weights file'),

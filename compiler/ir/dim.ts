@@ -12,7 +12,8 @@ export type SymExpr =
   | { readonly kind: 'mul'; readonly factor: number; readonly operand: SymExpr }
   | { readonly kind: 'floordiv'; readonly operand: SymExpr; readonly divisor: number }
   | { readonly kind: 'ceildiv'; readonly operand: SymExpr; readonly divisor: number }
-  | { readonly kind: 'prod'; readonly factors: readonly SymExpr[] };
+  | { readonly kind: 'prod'; readonly factors: readonly SymExpr[] }
+  | { readonly kind: 'min'; readonly a: Dim; readonly b: Dim };
 
 export function sym(name: string): SymExpr {
   return { kind: 'sym', name };
@@ -65,6 +66,12 @@ export function ceilDiv(a: Dim, d: number): Dim {
   return { kind: 'ceildiv', operand: a, divisor: d };
 }
 
+export function min(a: Dim, b: Dim): Dim {
+  if (typeof a === 'number' && typeof b === 'number') return Math.min(a, b);
+  if (dimToString(a) === dimToString(b)) return a;
+  return { kind: 'min', a, b };
+}
+
 /** Substitutes known sizes; returns a number once every symbol is bound. */
 export function evaluate(d: Dim, bindings: ReadonlyMap<string, number>): Dim {
   if (typeof d === 'number') return d;
@@ -81,6 +88,8 @@ export function evaluate(d: Dim, bindings: ReadonlyMap<string, number>): Dim {
       return floorDiv(evaluate(d.operand, bindings), d.divisor);
     case 'ceildiv':
       return ceilDiv(evaluate(d.operand, bindings), d.divisor);
+    case 'min':
+      return min(evaluate(d.a, bindings), evaluate(d.b, bindings));
   }
 }
 
@@ -96,6 +105,10 @@ export function symbolsOf(d: Dim, out = new Set<string>()): Set<string> {
       break;
     case 'prod':
       d.factors.forEach((t) => symbolsOf(t, out));
+      break;
+    case 'min':
+      symbolsOf(d.a, out);
+      symbolsOf(d.b, out);
       break;
     default:
       symbolsOf(d.operand, out);
@@ -123,6 +136,8 @@ export function dimToString(d: Dim): string {
       return `floor(${wrap(d.operand)}/${d.divisor})`;
     case 'ceildiv':
       return `ceil(${wrap(d.operand)}/${d.divisor})`;
+    case 'min':
+      return `min(${dimToString(d.a)}, ${dimToString(d.b)})`;
   }
 }
 

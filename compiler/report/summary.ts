@@ -57,7 +57,8 @@ export function summarize(graph: Graph): ModelSummary {
   let totalMacs: number | null = 0;
   for (const node of graph.nodes) {
     const def = OPS_BY_IR.get(node.op);
-    const params = node.params.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0);
+    // like parameters() and torchinfo: weight and bias, not BatchNorm's running statistics (buffers)
+    const params = node.params.filter((p) => p.name === 'weight' || p.name === 'bias').reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0);
     totalParams += params;
     let macs: number | null = null;
     const inShapes = node.inputs.map((i) => shapes.get(i) ?? null);

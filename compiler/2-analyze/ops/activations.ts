@@ -1,4 +1,5 @@
 import type { LeakyReluAttrs, NoAttrs } from '../../ir/attrs.ts';
+import { diag } from '../../diagnostics/diagnostic.ts';
 import { type OpDef, SAME_RF } from './op-def.ts';
 
 type Elementwise = 'relu' | 'sigmoid' | 'tanh' | 'identity';
@@ -22,11 +23,23 @@ export const relu = elementwise('ReLU', 'relu', [{ name: 'inplace', kind: 'bool'
 export const sigmoid = elementwise('Sigmoid', 'sigmoid');
 export const tanh = elementwise('Tanh', 'tanh');
 export const identity = elementwise('Identity', 'identity');
-/** Dropout is the identity at inference, which is all cnnc runs. */
-export const dropout = elementwise('Dropout', 'identity', [
-  { name: 'p', kind: 'float', default: 0.5 },
-  { name: 'inplace', kind: 'bool', default: false },
-]);
+/** Dropout is the identity at inference, which is all cnnc runs; PyTorch still refuses a p outside [0, 1]. */
+export const dropout: OpDef<'identity'> = {
+  ...elementwise('Dropout', 'identity', [
+    { name: 'p', kind: 'float', default: 0.5 },
+    { name: 'inplace', kind: 'bool', default: false },
+  ]),
+  check(args, report) {
+    const p = args.value('p') as number;
+    if (!(p >= 0 && p <= 1)) {
+      report(
+        diag('InvalidArgumentValue', `Dropout argument \`p\` must be between 0 and 1, but is ${p}`, args.span('p'), 'not a probability')
+          .note(`PyTorch raises ValueError: dropout probability has to be between 0 and 1, but got ${p}`)
+          .help('use a probability such as p=0.5'),
+      );
+    }
+  },
+};
 
 export const leakyRelu: OpDef<'leaky_relu'> = {
   className: 'LeakyReLU',

@@ -15,13 +15,14 @@ function makeDef(className: string, lazy: boolean): OpDef<'batchnorm2d'> {
   return {
     className,
     op: 'batchnorm2d',
-    args: lazy ? TAIL : [{ name: 'num_features', kind: 'int', default: REQUIRED, min: 1 }, ...TAIL],
+    args: lazy ? TAIL : [{ name: 'num_features', kind: 'int', default: REQUIRED, nullable: true, min: 1 }, ...TAIL],
     arity: { min: 1, max: 1 },
     infer(ctx) {
       const input = ctx.inputs[0];
       if (!requireRank(ctx, input, [4], 'N, C, H, W')) return null;
       const c = input.shape[1];
-      const given = lazy ? null : (ctx.args.value('num_features') as number);
+      // None (or LazyBatchNorm2d) infers num_features from the input
+      const given = lazy ? null : (ctx.args.value('num_features') as number | null);
       if (given !== null && isKnown(c) && c !== given) {
         const fixed = callWithArg(ctx, 'num_features', String(c));
         ctx.report(

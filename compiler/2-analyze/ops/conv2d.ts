@@ -18,10 +18,10 @@ const TAIL_ARGS: readonly ArgSpec[] = [
   { name: 'padding_mode', kind: 'string', default: 'zeros' },
 ];
 
-function check(args: BoundArgs, report: InferCtx['report']): void {
+function check(args: BoundArgs, report: InferCtx['report'], lazy: boolean): void {
   const groups = args.value('groups') as number;
   const out = args.value('out_channels') as number;
-  const inC = args.value('in_channels');
+  const inC = lazy ? null : args.value('in_channels');
   if (typeof inC === 'number' && inC % groups !== 0) {
     report(
       diag('GroupsInChannels', `in_channels must be divisible by groups: ${inC} is not divisible by ${groups}`, args.span('groups'), `groups=${groups}`)
@@ -95,7 +95,7 @@ export function resolvePads(padding: unknown, kernel: readonly [number, number],
   return [ph, ph, pw, pw];
 }
 
-function infer(ctx: InferCtx) {
+function infer(ctx: InferCtx, lazy: boolean) {
   const { args } = ctx;
   const input = ctx.inputs[0];
   if (!requireRank(ctx, input, [4], 'N, C, H, W')) return null;
@@ -108,7 +108,9 @@ function infer(ctx: InferCtx) {
   const mode = args.value('padding_mode') as PaddingMode;
   const pads = resolvePads(args.value('padding'), kernel, dilation);
 
-  let inC = args.value('in_channels') as number | null;
+  let inC = lazy ? null : (args.value('in_channels') as number | null);
+  // already reported by check(); the weight shape would not be whole
+  if (inC !== null && inC % groups !== 0) return null;
   if (inC !== null && isKnown(c) && c !== inC) {
     const fixed = callWithArg(ctx, 'in_channels', String(c));
     ctx.report(
@@ -225,8 +227,8 @@ function makeDef(className: string, lazy: boolean): OpDef<'conv2d'> {
     op: 'conv2d',
     args: [...channelArgs, ...TAIL_ARGS],
     arity: { min: 1, max: 1 },
-    check: (args, report) => check(args, report),
-    infer,
+    check: (args, report) => check(args, report, lazy),
+    infer: (ctx) => infer(ctx, lazy),
     params: (a) => [
       { name: 'weight', shape: [a.out_channels, a.in_channels / a.groups, a.kernel_size[0], a.kernel_size[1]] },
       ...(a.bias ? [{ name: 'bias' as const, shape: [a.out_channels] }] : []),

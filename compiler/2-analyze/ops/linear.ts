@@ -27,7 +27,7 @@ function mismatch(ctx: InferCtx, input: InputInfo, want: number, got: number, ou
 
 function makeDef(className: string, lazy: boolean): OpDef<'linear'> {
   const args: ArgSpec[] = [
-    ...(lazy ? [] : [{ name: 'in_features', kind: 'int', default: REQUIRED, min: 1 } as ArgSpec]),
+    ...(lazy ? [] : [{ name: 'in_features', kind: 'int', default: REQUIRED, nullable: true, min: 1 } as ArgSpec]),
     { name: 'out_features', kind: 'int', default: REQUIRED, min: 1 },
     { name: 'bias', kind: 'bool', default: true },
   ];
@@ -40,7 +40,8 @@ function makeDef(className: string, lazy: boolean): OpDef<'linear'> {
       const input = ctx.inputs[0];
       const last = input.shape[input.shape.length - 1];
       const out = ctx.args.value('out_features') as number;
-      const want = lazy ? null : (ctx.args.value('in_features') as number);
+      // None (or LazyLinear) infers in_features from the input
+      const want = lazy ? null : (ctx.args.value('in_features') as number | null);
       if (input.shape.length === 0) return null;
       if (want !== null && isKnown(last) && last !== want) {
         mismatch(ctx, input, want, last, out);

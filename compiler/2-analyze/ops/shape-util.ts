@@ -1,5 +1,5 @@
 import { diag } from '../../diagnostics/diagnostic.ts';
-import { add, ceilDiv, dimToString, floorDiv, type Dim, type Shape, shapeToString } from '../../ir/dim.ts';
+import { add, ceilDiv, dimToString, floorDiv, min, type Dim, type Shape, shapeToString } from '../../ir/dim.ts';
 import type { Value } from '../value.ts';
 import type { InferCtx, InputInfo } from './op-def.ts';
 
@@ -45,9 +45,17 @@ export function windowOut(
 ): Dim {
   const span = dilation * (kernel - 1) + 1;
   const numerator = add(size, lo + hi - span);
-  let out = add(ceil ? ceilDiv(numerator, stride) : floorDiv(numerator, stride), 1);
-  if (ceil && typeof out === 'number' && typeof size === 'number' && (out - 1) * stride >= size + lo) out -= 1;
-  return out;
+  if (!ceil) return add(floorDiv(numerator, stride), 1);
+  if (typeof size === 'number') {
+    let out = Math.ceil((numerator as number) / stride) + 1;
+    if ((out - 1) * stride >= size + lo) out -= 1;
+    return out;
+  }
+  // PyTorch drops a last window that starts in the right padding: the last start (out-1)*stride must
+  // stay below size + lo, i.e. out - 1 <= floor((size + lo - 1)/stride). Since
+  // ceil(A/s)*s < A + s = size + lo + hi - span + s, that can only bind when stride > span - hi.
+  if (stride <= span - hi) return add(ceilDiv(numerator, stride), 1);
+  return add(min(ceilDiv(numerator, stride), floorDiv(add(size, lo - 1), stride)), 1);
 }
 
 /** The formula with the numbers filled in, for notes: `floor((28 + 2 + 2 - 1*(5-1) - 1)/1) + 1 = 28`. */

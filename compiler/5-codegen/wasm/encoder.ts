@@ -18,7 +18,7 @@ const EMPTY_BLOCK = 0x40;
 
 /** A growable byte buffer with the LEB128 encodings the binary format uses. */
 export class ByteWriter {
-  private buf = new Uint8Array(256);
+  private buf: Uint8Array<ArrayBuffer> = new Uint8Array(256);
   private len = 0;
 
   get length(): number {
@@ -80,7 +80,7 @@ export class ByteWriter {
     this.bytes(w.toBytes());
   }
 
-  toBytes(): Uint8Array {
+  toBytes(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.len);
   }
 }
@@ -100,6 +100,7 @@ export class Func {
   readonly code = new ByteWriter();
   private readonly localTypes: ValType[] = [];
   private depth = 0;
+  private warmParam: Local | null = null;
 
   constructor(
     readonly params: readonly ValType[],
@@ -428,9 +429,42 @@ export class Func {
     memarg(this.code, offset, align);
   }
 
+  /**
+   * Makes the function start with a warm-up hook: when i32 parameter `p` is negative, it runs an
+   * empty loop -p times and returns. V8 first runs wasm in its baseline compiler and recompiles a
+   * function with its optimizing compiler once the function has run enough loop iterations; this lets
+   * a loader trigger that for every kernel up front instead of during the first few real runs.
+   */
+  warmUpWhenNegative(p: Local): void {
+    if (this.params[p] !== 'i32') throw new Error('wasm encoder: the warm-up counter must be an i32 parameter');
+    this.warmParam = p;
+  }
+
   /** The function body as the code section wants it: locals (run-length encoded) then code, `end`. */
   body(): ByteWriter {
     if (this.depth !== 0) throw new Error('wasm encoder: unbalanced blocks');
+    const code = this.code.toBytes();
+    let prologue: Uint8Array = new Uint8Array(0);
+    if (this.warmParam !== null) {
+      const p = new Func(this.params, this.results);
+      const c = this.warmParam;
+      p.localGet(c);
+      p.i32Const(0);
+      p.i32LtS();
+      p.if(() => {
+        p.loop(() => {
+          p.localGet(c);
+          p.i32Const(1);
+          p.i32Add();
+          p.localTee(c);
+          p.i32Const(0);
+          p.i32LtS();
+          p.brIf(0);
+        });
+        p.return();
+      });
+      prologue = p.code.toBytes();
+    }
     const w = new ByteWriter();
     const runs: [ValType, number][] = [];
     for (const t of this.localTypes) {
@@ -443,7 +477,8 @@ export class Func {
       w.u32(n);
       w.byte(VALTYPE[t]);
     }
-    w.bytes(this.code.toBytes());
+    w.bytes(prologue);
+    w.bytes(code);
     w.byte(0x0b);
     return w;
   }
@@ -469,11 +504,22 @@ export class ModuleBuilder {
 
   /** Adds a function; returns its index (for `call`). */
   addFunction(f: Func, exportName: string | null): number {
+    if (exportName !== null && this.funcs.some((e) => e.exportName === exportName)) throw new Error(`wasm encoder: duplicate export ${exportName}`);
     this.funcs.push({ f, exportName });
     return this.funcs.length - 1;
   }
 
-  toBytes(): Uint8Array {
+  /** Exported functions, in the order they were added. */
+  exportedFunctions(): Func[] {
+    return this.funcs.flatMap((e) => (e.exportName === null ? [] : [e.f]));
+  }
+
+  /** Exported function names, in the order they were added. */
+  exportNames(): string[] {
+    return this.funcs.flatMap((e) => (e.exportName === null ? [] : [e.exportName]));
+  }
+
+  toBytes(): Uint8Array<ArrayBuffer> {
     const out = new ByteWriter();
     out.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
     const section = (id: number, fill: (w: ByteWriter) => void) => {

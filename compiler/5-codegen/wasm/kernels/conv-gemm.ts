@@ -115,7 +115,7 @@ export function gemmConvFunction(s: GemmConvShape, sp: ShiftedPlanes, tiling: Ge
   const [lo, hi, tid] = [f.param(0), f.param(1), f.param(2)];
   const i32 = () => f.local('i32');
   const u = i32(), n = i32(), t = i32(), p0 = i32(), r0 = i32(), c0 = i32();
-  const srcT = i32(), gSrc = i32(), pA = i32(), pB = i32(), pK = i32(), pBias = i32();
+  const srcT = i32(), gSrc = i32(), pA = i32(), pB = i32(), pK = i32(), bAddr = i32(), pBias = i32();
   const oImg = i32(), oT = i32(), oOff = i32(), fast = i32();
   const g = i32(), blk = i32(), cc = i32();
   const tb = i32(), jj = i32(), p = i32(), r = i32(), oidx = i32(), ridx = i32(), tbj = i32();
@@ -132,13 +132,15 @@ export function gemmConvFunction(s: GemmConvShape, sp: ShiftedPlanes, tiling: Ge
    */
   const kStep = (M: number, kIdx: number): void => {
     // B offset of this k-step: from the table (taps), or the pointer itself (1x1: pB walks channels)
-    for (let v = 0; v < NV; v++) {
+    if (T > 1) {
       f.localGet(pB);
-      if (T > 1) {
-        f.localGet(pK);
-        f.i32Load(kIdx * 4);
-        f.i32Add();
-      }
+      f.localGet(pK);
+      f.i32Load(kIdx * 4);
+      f.i32Add();
+      f.localSet(bAddr);
+    }
+    for (let v = 0; v < NV; v++) {
+      f.localGet(T > 1 ? bAddr : pB);
       f.v128Load((T > 1 ? 0 : kIdx * chanBytes) + v * 16, 0);
       f.localSet(bv[v]);
     }

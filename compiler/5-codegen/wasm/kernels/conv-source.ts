@@ -14,6 +14,7 @@
  *   unit-stride read of one phase. Only the phases some tap reads are kept.
  */
 import type { PaddingMode, Pads, Pair } from '../../../ir/attrs.ts';
+import type { PlanStep } from '../../../4-plan/plan.ts';
 
 export interface PlaneGeometry {
   readonly N: number;
@@ -98,4 +99,11 @@ export function padSourceIndex(pad: PlaneGeometry['pad'], i: number, n: number):
 
 export function padValue(pad: PlaneGeometry['pad']): number {
   return typeof pad === 'string' ? 0 : pad.value;
+}
+
+export function planeGeometry(step: PlanStep<'conv2d'>): PlaneGeometry {
+  const [N, C, H, W] = step.inputShapes[0];
+  const [, , OH, OW] = step.outputShape;
+  const a = step.attrs;
+  return { N, C, H, W, kernel: a.kernel_size, stride: a.stride, dilation: a.dilation, pads: a.pads, pad: a.padding_mode, OH, OW };
 }

@@ -17,6 +17,50 @@ export interface PrepAddresses {
 
 /** Builds `fn(lo, hi, tid)` preparing planes [lo, hi) of N*C. */
 export function prepFunction(g: PlaneGeometry, sp: ShiftedPlanes, at: PrepAddresses): Func {
+  const f = new Func(['i32', 'i32', 'i32'], []);
+  const [lo, hi] = [f.param(0), f.param(1)];
+  const u = f.local('i32');
+  const srcPlane = f.local('i32');
+  const dstPlane = f.local('i32');
+  const emitPlane = planePreparer(f, g, sp);
+  f.block(() => {
+    f.localGet(lo);
+    f.localGet(hi);
+    f.i32GeU();
+    f.brIf(0);
+    f.localGet(lo);
+    f.localSet(u);
+    f.loop(() => {
+      f.localGet(u);
+      f.i32Const(g.H * g.W * 4);
+      f.i32Mul();
+      f.i32Const(at.src);
+      f.i32Add();
+      f.localSet(srcPlane);
+      f.localGet(u);
+      f.i32Const(sp.chanFloats * 4);
+      f.i32Mul();
+      f.i32Const(at.dst);
+      f.i32Add();
+      f.localSet(dstPlane);
+      emitPlane(srcPlane, dstPlane);
+      f.localGet(u);
+      f.i32Const(1);
+      f.i32Add();
+      f.localTee(u);
+      f.localGet(hi);
+      f.i32LtU();
+      f.brIf(0);
+    });
+  });
+  return f;
+}
+
+/**
+ * Returns an emitter of the code that prepares one input plane (at address local `srcPlane`) into
+ * its scratch planes (at `dstPlane`); it declares its own locals in `f` once.
+ */
+export function planePreparer(f: Func, g: PlaneGeometry, sp: ShiftedPlanes): (srcPlane: Local, dstPlane: Local) => void {
   const prep = sp.prep;
   if (prep === null) throw new Error('wasm codegen: these planes need no preparation');
   const { Hq, Wq, phases } = prep;
@@ -26,12 +70,6 @@ export function prepFunction(g: PlaneGeometry, sp: ShiftedPlanes, at: PrepAddres
   const Hp = H + pt + pb;
   const Wp = W + pl + pr;
   const fill = padValue(g.pad);
-
-  const f = new Func(['i32', 'i32', 'i32'], []);
-  const [lo, hi] = [f.param(0), f.param(1)];
-  const u = f.local('i32');
-  const srcPlane = f.local('i32');
-  const dstPlane = f.local('i32');
   const i = f.local('i32');
   const dstRow = f.local('i32');
   const srcRow = f.local('i32');
@@ -114,62 +152,34 @@ export function prepFunction(g: PlaneGeometry, sp: ShiftedPlanes, at: PrepAddres
     }, { atLeastOnce: true });
   };
 
-  f.block(() => {
-    f.localGet(lo);
-    f.localGet(hi);
-    f.i32GeU();
-    f.brIf(0);
-    f.localGet(lo);
-    f.localSet(u);
-    f.loop(() => {
-      f.localGet(u);
-      f.i32Const(H * W * 4);
-      f.i32Mul();
-      f.i32Const(at.src);
-      f.i32Add();
-      f.localSet(srcPlane);
-      f.localGet(u);
-      f.i32Const(sp.chanFloats * 4);
-      f.i32Mul();
-      f.i32Const(at.dst);
-      f.i32Add();
-      f.localSet(dstPlane);
-      phases.forEach(([a, b], k) => {
-        const phaseBase = k * Hq * Wq * 4;
-        // rows i whose source row y = i*sh + a - pt lies in [0, H)
-        const iLo = Math.max(0, Math.ceil((pt - a) / sh));
-        const iHi = Math.min(Hq, Math.floor((H - 1 + pt - a) / sh) + 1);
-        for (let r = 0; r < Hq; r++) {
-          if (r >= iLo && r < iHi) continue;
-          const yp = r * sh + a;
-          const sy = yp >= Hp ? -1 : padSourceIndex(g.pad, yp - pt, H);
-          setAddr(f, dstRow, dstPlane, phaseBase + r * Wq * 4);
-          if (sy < 0) constCols(0, Wq);
-          else {
-            setAddr(f, srcRow, srcPlane, sy * W * 4);
-            copyRow(b);
-          }
+  return (srcPlane: Local, dstPlane: Local): void => {
+    phases.forEach(([a, b], k) => {
+      const phaseBase = k * Hq * Wq * 4;
+      // rows i whose source row y = i*sh + a - pt lies in [0, H)
+      const iLo = Math.max(0, Math.ceil((pt - a) / sh));
+      const iHi = Math.min(Hq, Math.floor((H - 1 + pt - a) / sh) + 1);
+      for (let r = 0; r < Hq; r++) {
+        if (r >= iLo && r < iHi) continue;
+        const yp = r * sh + a;
+        const sy = yp >= Hp ? -1 : padSourceIndex(g.pad, yp - pt, H);
+        setAddr(f, dstRow, dstPlane, phaseBase + r * Wq * 4);
+        if (sy < 0) constCols(0, Wq);
+        else {
+          setAddr(f, srcRow, srcPlane, sy * W * 4);
+          copyRow(b);
         }
-        if (iHi > iLo) {
-          setAddr(f, dstRow, dstPlane, phaseBase + iLo * Wq * 4);
-          setAddr(f, srcRow, srcPlane, (iLo * sh + a - pt) * W * 4);
-          f.forLoop(i, iLo, iHi, 1, () => {
-            copyRow(b);
-            f.addI32(dstRow, Wq * 4);
-            f.addI32(srcRow, sh * W * 4);
-          }, { atLeastOnce: true });
-        }
-      });
-      f.localGet(u);
-      f.i32Const(1);
-      f.i32Add();
-      f.localTee(u);
-      f.localGet(hi);
-      f.i32LtU();
-      f.brIf(0);
+      }
+      if (iHi > iLo) {
+        setAddr(f, dstRow, dstPlane, phaseBase + iLo * Wq * 4);
+        setAddr(f, srcRow, srcPlane, (iLo * sh + a - pt) * W * 4);
+        f.forLoop(i, iLo, iHi, 1, () => {
+          copyRow(b);
+          f.addI32(dstRow, Wq * 4);
+          f.addI32(srcRow, sh * W * 4);
+        }, { atLeastOnce: true });
+      }
     });
-  });
-  return f;
+  };
 }
 
 /** local = base + constant */

@@ -1,0 +1,215 @@
+/**
+ * Depthwise conv2d (one input channel per group, any channel multiplier) as a direct SIMD
+ * convolution over shifted planes (conv-source.ts).
+ *
+ * A work unit is one input plane (batch item, channel). If the conv needs padding or has a stride,
+ * the unit first prepares its plane into this thread's scratch (padded, phase-split; it stays in L1/L2
+ * for the compute that follows). Then for each of its output channels the taps' weights are splatted
+ * into locals once, and each output row is computed four columns at a time: one unaligned load per
+ * tap at a constant offset, a multiply-add, then the fused epilogue and a store (lane stores for a
+ * row's last 1-3 columns).
+ */
+import type { Epilogue, PlanStep } from '../../../4-plan/plan.ts';
+import { Func, type Local } from '../encoder.ts';
+import type { EmitContext, Phase, StepKernel } from '../kernel.ts';
+import { planeGeometry, type PlaneGeometry, shiftedPlanes, type ShiftedPlanes } from './conv-source.ts';
+import { planePreparer } from './prep.ts';
+import { madd, storeLanes, vecEpilogue, wasmActivation } from './simd.ts';
+
+/** Floats a depthwise unit may read past its (prepared or input) plane. */
+function overreadOf(sp: ShiftedPlanes, OH: number, OW: number, planeFloats: number): number {
+  const lastRead = (OH - 1) * sp.Wq + Math.ceil(OW / 4) * 4 + Math.max(...sp.taps);
+  return Math.max(0, lastRead - planeFloats);
+}
+
+export function depthwiseKernel(step: PlanStep<'conv2d'>): StepKernel {
+  const a = step.attrs;
+  const g = planeGeometry(step);
+  const sp = shiftedPlanes(g);
+  const OCg = a.out_channels / a.groups;
+  const T = sp.taps.length;
+  const planeFloats = sp.prep ? sp.chanFloats : g.H * g.W;
+  const over = overreadOf(sp, g.OH, g.OW, planeFloats);
+  const jsAct = !wasmActivation(step.epilogue.activation);
+  const packs = [{ floats: a.out_channels * T, fill: (p: Record<string, Float32Array>, dst: Float32Array) => dst.set(p.weight) }];
+  if (a.bias) packs.push({ floats: a.out_channels, fill: (p, dst) => dst.set(p.bias) });
+  return {
+    describe: `depthwise direct SIMD convolution${sp.prep ? ' over a padded per-thread copy of each plane' : ''}`,
+    scratch: { shared: 0, perThread: sp.prep ? (sp.chanFloats + over + 16) * 4 : 0 },
+    overread: sp.prep ? 0 : over * 4,
+    packs,
+    emit(ctx: EmitContext): Phase[] {
+      const fn = ctx.name('depthwise');
+      const ep = jsAct ? { ...step.epilogue, activation: null } : step.epilogue;
+      ctx.mod.addFunction(
+        depthwiseFunction(g, sp, OCg, {
+          input: ctx.buffer(step.inputs[0]),
+          weights: ctx.pack(0),
+          bias: a.bias ? ctx.pack(1) : null,
+          out: ctx.buffer(step.output),
+          residual: step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual),
+          threadScratch: ctx.threadScratch,
+          threadStride: ctx.threadScratchStride,
+        }, ep, ctx.relaxed),
+        fn,
+      );
+      const phases: Phase[] = [{ kind: 'wasm', fn, units: g.N * g.C, cost: 2 * g.N * a.out_channels * T * g.OH * g.OW }];
+      if (jsAct) phases.push({ kind: 'js-activation', activation: step.epilogue.activation! });
+      return phases;
+    },
+  };
+}
+
+interface DepthwiseAddresses {
+  readonly input: number;
+  readonly weights: number;
+  readonly bias: number | null;
+  readonly out: number;
+  readonly residual: number | null;
+  readonly threadScratch: number;
+  readonly threadStride: number;
+}
+
+function depthwiseFunction(g: PlaneGeometry, sp: ShiftedPlanes, OCg: number, at: DepthwiseAddresses, ep: Epilogue, relaxed: boolean): Func {
+  const T = sp.taps.length;
+  const { OH, OW } = g;
+  const OHW = OH * OW;
+  const Wq = sp.Wq;
+  const fullVecs = Math.floor(OW / 4);
+  const tail = OW % 4;
+  const hasRes = at.residual !== null;
+  const resDelta = hasRes ? at.residual! - at.out : 0;
+
+  const f = new Func(['i32', 'i32', 'i32'], []);
+  const [lo, hi, tid] = [f.param(0), f.param(1), f.param(2)];
+  const i32 = () => f.local('i32');
+  const u = i32(), plane = i32(), srcPlane = i32(), scratch = i32(), outPlane = i32(), mo = i32();
+  const oh = i32(), rowIn = i32(), rowOut = i32(), rowRes = i32(), j = i32(), pW = i32(), pBias = i32();
+  const w: Local[] = Array.from({ length: T }, () => f.local('v128'));
+  const bias = f.local('v128');
+  const acc = f.local('v128');
+  const x = f.local('v128');
+  const tmp = f.local('v128');
+  const prepare = sp.prep ? planePreparer(f, g, sp) : null;
+
+  /** acc = bias + sum of taps at rowIn + byte offset `off`; leaves the epilogue result in acc. */
+  const vector = (off: number): void => {
+    f.localGet(bias);
+    f.localSet(acc);
+    for (let t = 0; t < T; t++) {
+      f.localGet(rowIn);
+      f.v128Load(off + sp.taps[t] * 4, 0);
+      f.localSet(x);
+      madd(f, acc, w[t], x, relaxed);
+    }
+    vecEpilogue(f, ep, acc, hasRes ? { addr: rowRes, offset: off } : null, tmp);
+    f.localSet(acc);
+  };
+
+  f.block(() => {
+    f.localGet(lo);
+    f.localGet(hi);
+    f.i32GeU();
+    f.brIf(0);
+    f.localGet(tid);
+    f.i32Const(at.threadStride);
+    f.i32Mul();
+    f.i32Const(at.threadScratch);
+    f.i32Add();
+    f.localSet(scratch);
+    f.localGet(lo);
+    f.localSet(u);
+    f.loop(() => {
+      // the unit's plane: prepared into scratch, or the input plane itself
+      f.localGet(u);
+      f.i32Const(g.H * g.W * 4);
+      f.i32Mul();
+      f.i32Const(at.input);
+      f.i32Add();
+      f.localSet(srcPlane);
+      if (prepare) {
+        prepare(srcPlane, scratch);
+        f.localGet(scratch);
+        f.localSet(plane);
+      } else {
+        f.localGet(srcPlane);
+        f.localSet(plane);
+      }
+      // first output channel of the unit: (n*C + c) * OCg = u * OCg
+      f.localGet(u);
+      f.i32Const(OCg * OHW * 4);
+      f.i32Mul();
+      f.i32Const(at.out);
+      f.i32Add();
+      f.localSet(outPlane);
+      f.localGet(u);
+      f.i32Const(g.C);
+      f.i32RemU();
+      f.i32Const(OCg);
+      f.i32Mul();
+      f.localTee(pW);
+      f.i32Const(4);
+      f.i32Mul();
+      f.i32Const(at.bias ?? 0);
+      f.i32Add();
+      f.localSet(pBias);
+      f.localGet(pW);
+      f.i32Const(T * 4);
+      f.i32Mul();
+      f.i32Const(at.weights);
+      f.i32Add();
+      f.localSet(pW);
+      f.forLoop(mo, 0, OCg, 1, () => {
+        for (let t = 0; t < T; t++) {
+          f.localGet(pW);
+          f.v128Load32Splat(t * 4);
+          f.localSet(w[t]);
+        }
+        if (at.bias !== null) {
+          f.localGet(pBias);
+          f.v128Load32Splat(0);
+        } else f.f32x4Const(0);
+        f.localSet(bias);
+        f.localGet(plane);
+        f.localSet(rowIn);
+        f.localGet(outPlane);
+        f.localSet(rowOut);
+        f.forLoop(oh, 0, OH, 1, () => {
+          if (hasRes) {
+            f.localGet(rowOut);
+            f.i32Const(resDelta);
+            f.i32Add();
+            f.localSet(rowRes);
+          }
+          if (fullVecs > 0) {
+            f.forLoop(j, 0, fullVecs, 1, () => {
+              vector(0);
+              storeLanes(f, rowOut, 0, acc, 4);
+              f.addI32(rowIn, 16);
+              f.addI32(rowOut, 16);
+              if (hasRes) f.addI32(rowRes, 16);
+            }, { atLeastOnce: true });
+          }
+          if (tail > 0) {
+            vector(0);
+            storeLanes(f, rowOut, 0, acc, tail);
+          }
+          // to the next row: rowIn moved fullVecs*16 bytes, rowOut too
+          f.addI32(rowIn, Wq * 4 - fullVecs * 16);
+          f.addI32(rowOut, OW * 4 - fullVecs * 16);
+        }, { atLeastOnce: true });
+        f.addI32(outPlane, OHW * 4);
+        f.addI32(pW, T * 4);
+        f.addI32(pBias, 4);
+      }, { atLeastOnce: true });
+      f.localGet(u);
+      f.i32Const(1);
+      f.i32Add();
+      f.localTee(u);
+      f.localGet(hi);
+      f.i32LtU();
+      f.brIf(0);
+    });
+  });
+  return f;
+}
