@@ -15,6 +15,7 @@ interface Known {
   readonly kind: 'layer' | 'input';
   readonly op: OpName | null;
   readonly inputShape: Shape | null;
+  readonly attrs: unknown;
   readonly channelSource: { readonly id: string; readonly span: Span };
 }
 
@@ -29,7 +30,7 @@ const KEEPS_CHANNELS = new Set<OpName>(['relu', 'leaky_relu', 'sigmoid', 'tanh',
 export function inferShapes(model: ResolvedModel, report: Report, text: (s: Span) => string): Graph {
   const known = new Map<string, Known>();
   for (const input of model.inputs) {
-    known.set(input.name, { shape: input.shape, span: input.span, kind: 'input', op: null, inputShape: null, channelSource: { id: input.name, span: input.span } });
+    known.set(input.name, { shape: input.shape, span: input.span, kind: 'input', op: null, inputShape: null, attrs: null, channelSource: { id: input.name, span: input.span } });
   }
   const nodes: IRNode[] = [];
   for (const layer of model.layers) {
@@ -37,7 +38,7 @@ export function inferShapes(model: ResolvedModel, report: Report, text: (s: Span
     nodes.push(node);
     const firstInput = known.get(layer.inputs[0]);
     const channelSource = KEEPS_CHANNELS.has(node.op) && firstInput ? firstInput.channelSource : { id: layer.id, span: layer.spans.call };
-    known.set(layer.id, { shape: node.shape, span: layer.spans.call, kind: 'layer', op: node.op, inputShape: firstInput?.shape ?? null, channelSource });
+    known.set(layer.id, { shape: node.shape, span: layer.spans.call, kind: 'layer', op: node.op, inputShape: firstInput?.shape ?? null, attrs: node.attrs, channelSource });
   }
   return {
     name: model.name,
@@ -56,7 +57,7 @@ function inferLayer(layer: PendingLayer, known: Map<string, Known>, report: Repo
   for (const id of layer.inputs) {
     const k = known.get(id);
     if (!k || !k.shape) return unknown;
-    inputs.push({ id, shape: k.shape, span: k.span, kind: k.kind, producerOp: k.op, producerInputShape: k.inputShape, channelSource: k.channelSource });
+    inputs.push({ id, shape: k.shape, span: k.span, kind: k.kind, producerOp: k.op, producerInputShape: k.inputShape, producerAttrs: k.attrs, channelSource: k.channelSource });
   }
   // errors inside a block expansion also point at the use of the block
   const withCallSite: Report = (d) => {

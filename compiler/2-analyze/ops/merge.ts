@@ -1,7 +1,9 @@
 import { diag } from '../../diagnostics/diagnostic.ts';
 import type { ConcatAttrs, NoAttrs } from '../../ir/attrs.ts';
 import { add, dimToString, dimsEqual, type Dim, shapeToString } from '../../ir/dim.ts';
-import type { InferCtx, OpDef, Receptive } from './op-def.ts';
+import type { Conv2dAttrs } from '../../ir/attrs.ts';
+import type { Shape } from '../../ir/dim.ts';
+import type { InferCtx, InputInfo, OpDef, Receptive } from './op-def.ts';
 import { resolveDim } from './dims.ts';
 
 const MERGE_RF: Receptive = { kind: 'same' };
@@ -22,6 +24,27 @@ function warnUndecided(ctx: InferCtx, dims: readonly number[], what: string): vo
     );
     return;
   }
+}
+
+/**
+ * The padding that makes a stride-1 convolution producing `input` output `target` along H and W,
+ * as a help line; null when no symmetric padding does it.
+ */
+function paddingFix(input: InputInfo, target: Shape): string | null {
+  if (input.producerOp !== 'conv2d' || !input.producerInputShape) return null;
+  const a = input.producerAttrs as Conv2dAttrs;
+  const pads: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const h = input.producerInputShape[2 + i];
+    const t = target[2 + i];
+    if (typeof h !== 'number' || typeof t !== 'number' || a.stride[i] !== 1) return null;
+    const total = t - h + a.dilation[i] * (a.kernel_size[i] - 1);
+    if (total < 0 || total % 2 !== 0) return null;
+    pads.push(total / 2);
+  }
+  const now = a.pads[0] === a.pads[2] ? `${a.pads[0]}` : `(${a.pads[0]}, ${a.pads[2]})`;
+  const want = pads[0] === pads[1] ? `${pads[0]}` : `(${pads[0]}, ${pads[1]})`;
+  return `give \`${input.id}\` padding=${want} (it has ${now}), so it produces ${shapeToString([...input.shape.slice(0, 2), target[2], target[3]])}`;
 }
 
 function inputSpan(ctx: InferCtx, i: number) {
@@ -54,7 +77,7 @@ export const addOp: OpDef<'add'> = {
             .help(
               dim === 1
                 ? `make the channel counts equal, e.g. a 1x1 Conv2d(${dimToString(other.shape[1])}, ${dimToString(first.shape[1])}, kernel_size=1) on \`${other.id}\` (a projection shortcut)`
-                : `make both branches keep the same size (check padding and stride of the layers that produce \`${first.id}\` and \`${other.id}\`)`,
+                : (paddingFix(other, first.shape) ?? paddingFix(first, other.shape) ?? `make both branches keep the same size (check padding and stride of the layers that produce \`${first.id}\` and \`${other.id}\`)`),
             ),
         );
         return null;
@@ -93,7 +116,10 @@ function makeConcat(className: string): OpDef<'concat'> {
                   ? `PyTorch would fail at run time: Tensors must have same number of dimensions: got ${first.shape.length} and ${other.shape.length}`
                   : `PyTorch would fail at run time: Sizes of tensors must match except in dimension ${dim}. Expected size ${dimToString(first.shape[bad])} but got size ${dimToString(other.shape[bad])} for tensor number ${i} in the list.`,
               )
-              .help(`make every branch produce the same ${bad === 2 || bad === 3 ? 'height and width' : 'sizes'} (check padding, stride and pooling in the branch that produces \`${other.id}\`)`),
+              .help(
+                (bad === 2 || bad === 3 ? (paddingFix(other, first.shape) ?? paddingFix(first, other.shape)) : null) ??
+                  `make every branch produce the same ${bad === 2 || bad === 3 ? 'height and width' : 'sizes'} (check padding, stride and pooling in the branch that produces \`${other.id}\`)`,
+              ),
           );
           return null;
         }

@@ -49,6 +49,8 @@ export interface InputInfo {
   /** the producer's op, e.g. `flatten`, for notes that explain a size */
   readonly producerOp: OpName | null;
   readonly producerInputShape: Shape | null;
+  /** the producer's normalised attributes, for help lines that compute a fix */
+  readonly producerAttrs: unknown;
   /** the nearest layer (or input) that set the channel count, looking through channel-preserving ops */
   readonly channelSource: { readonly id: string; readonly span: Span };
 }

@@ -1,0 +1,189 @@
+/**
+ * linear (y = x W^T + b over the last dim) as a register-tiled SIMD GEMM.
+ *
+ * Outputs are contiguous along `out`, so vectors run over output features: W is packed at load time
+ * into panels of NR = 8 output features, [panel][in][8] (zero-padded past `out`), with the bias packed
+ * the same way. A work unit is one panel; for it, rows of x are taken MR at a time with MR x 2 f32x4
+ * accumulators (initialised to the bias); each step over `in` loads the panel's two weight vectors and
+ * splats one x value per row (one k-step per loop iteration: see conv-gemm.ts for why). The epilogue
+ * is fused into the store; a last, partial panel stores only its valid lanes.
+ */
+import type { Epilogue, PlanStep } from '../../../4-plan/plan.ts';
+import { Func, type Local } from '../encoder.ts';
+import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
+import { madd, storeLanes, vecEpilogue, wasmActivation } from './simd.ts';
+
+const NR = 8;
+const NV = NR / 4;
+const MR = 4;
+
+export interface LinearShape {
+  /** rows: the product of every dim but the last */
+  readonly R: number;
+  readonly IN: number;
+  readonly OUT: number;
+}
+
+export function packLinear(w: Float32Array, s: LinearShape, dst: Float32Array): void {
+  const panels = Math.ceil(s.OUT / NR);
+  for (let p = 0; p < panels; p++) {
+    for (let i = 0; i < s.IN; i++) {
+      for (let j = 0; j < NR; j++) {
+        const o = p * NR + j;
+        dst[(p * s.IN + i) * NR + j] = o < s.OUT ? w[o * s.IN + i] : 0;
+      }
+    }
+  }
+}
+
+export function linearKernel(step: PlanStep<'linear'>): StepKernel {
+  const inShape = step.inputShapes[0];
+  const IN = step.attrs.in_features;
+  const OUT = step.attrs.out_features;
+  const s: LinearShape = { R: inShape.reduce((a, b) => a * b, 1) / IN, IN, OUT };
+  const panels = Math.ceil(OUT / NR);
+  const jsAct = !wasmActivation(step.epilogue.activation);
+  const packs: PackRequest[] = [{ floats: panels * IN * NR, fill: (p, dst) => packLinear(p.weight, s, dst) }];
+  if (step.attrs.bias) packs.push({ floats: panels * NR, fill: (p, dst) => dst.set(p.bias) });
+  return {
+    describe: `SIMD GEMM over panels of ${NR} output features, ${MR} rows at a time`,
+    scratch: { shared: 0, perThread: 0 },
+    overread: 0,
+    packs,
+    emit(ctx: EmitContext): Phase[] {
+      const fn = ctx.name('linear');
+      const ep = jsAct ? { ...step.epilogue, activation: null } : step.epilogue;
+      const res = step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual);
+      const addr = { x: ctx.buffer(step.inputs[0]), w: ctx.pack(0), bias: step.attrs.bias ? ctx.pack(1) : null, out: ctx.buffer(step.output), res };
+      ctx.mod.addFunction(linearFunction(s, addr, ep, ctx.relaxed), fn);
+      const phases: Phase[] = [{ kind: 'wasm', fn, units: panels, cost: 2 * s.R * IN * OUT }];
+      if (jsAct) phases.push({ kind: 'js-activation', activation: step.epilogue.activation! });
+      return phases;
+    },
+  };
+}
+
+interface LinearAddresses {
+  readonly x: number;
+  readonly w: number;
+  readonly bias: number | null;
+  readonly out: number;
+  readonly res: number | null;
+}
+
+function linearFunction(s: LinearShape, at: LinearAddresses, ep: Epilogue, relaxed: boolean): Func {
+  const { R, IN, OUT } = s;
+  const panels = Math.ceil(OUT / NR);
+  const lastLanes = OUT - (panels - 1) * NR;
+  const resDelta = at.res === null ? 0 : at.res - at.out;
+
+  const f = new Func(['i32', 'i32', 'i32'], []);
+  const [lo, hi] = [f.param(0), f.param(1)];
+  const i32 = () => f.local('i32');
+  const panel = i32(), wPanel = i32(), pw = i32(), px = i32(), xRow = i32(), oRow = i32(), rRow = i32(), rb = i32(), i = i32();
+  const acc: Local[][] = Array.from({ length: MR }, () => Array.from({ length: NV }, () => f.local('v128')));
+  const bv: Local[] = Array.from({ length: NV }, () => f.local('v128'));
+  const xv = f.local('v128');
+  const tmp = f.local('v128');
+
+  /** An M-row block starting at xRow (x) / oRow (out); `full`: the panel has all NR lanes valid. */
+  const block = (M: number): void => {
+    for (let m = 0; m < M; m++) {
+      for (let v = 0; v < NV; v++) {
+        if (at.bias !== null) {
+          f.localGet(panel);
+          f.i32Const(NR * 4);
+          f.i32Mul();
+          f.v128Load(at.bias + v * 16, 0);
+        } else f.f32x4Const(0);
+        f.localSet(acc[m][v]);
+      }
+    }
+    f.localGet(wPanel);
+    f.localSet(pw);
+    f.localGet(xRow);
+    f.localSet(px);
+    f.forLoop(i, 0, IN, 1, () => {
+      for (let v = 0; v < NV; v++) {
+        f.localGet(pw);
+        f.v128Load(v * 16, 0);
+        f.localSet(bv[v]);
+      }
+      for (let m = 0; m < M; m++) {
+        f.localGet(px);
+        f.v128Load32Splat(m * IN * 4);
+        f.localSet(xv);
+        for (let v = 0; v < NV; v++) madd(f, acc[m][v], xv, bv[v], relaxed);
+      }
+      f.addI32(pw, NR * 4);
+      f.addI32(px, 4);
+    }, { atLeastOnce: true });
+    // store: a full panel with v128 stores, the last panel with its valid lanes only
+    const store = (lanes: number) => {
+      for (let m = 0; m < M; m++) {
+        for (let v = 0; v < NV; v++) {
+          const n = Math.min(4, Math.max(0, lanes - v * 4));
+          if (n === 0) continue;
+          vecEpilogue(f, ep, acc[m][v], at.res === null ? null : { addr: rRow, offset: (m * OUT + v * 4) * 4 }, tmp);
+          f.localSet(acc[m][v]);
+          storeLanes(f, oRow, (m * OUT + v * 4) * 4, acc[m][v], n);
+        }
+      }
+    };
+    if (at.res !== null) {
+      f.localGet(oRow);
+      f.i32Const(resDelta);
+      f.i32Add();
+      f.localSet(rRow);
+    }
+    if (lastLanes === NR) store(NR);
+    else {
+      f.localGet(panel);
+      f.i32Const(panels - 1);
+      f.i32Eq();
+      f.if(() => store(lastLanes), () => store(NR));
+    }
+  };
+
+  f.block(() => {
+    f.localGet(lo);
+    f.localGet(hi);
+    f.i32GeU();
+    f.brIf(0);
+    f.localGet(lo);
+    f.localSet(panel);
+    f.loop(() => {
+      f.localGet(panel);
+      f.i32Const(IN * NR * 4);
+      f.i32Mul();
+      f.i32Const(at.w);
+      f.i32Add();
+      f.localSet(wPanel);
+      f.i32Const(at.x);
+      f.localSet(xRow);
+      f.localGet(panel);
+      f.i32Const(NR * 4);
+      f.i32Mul();
+      f.i32Const(at.out);
+      f.i32Add();
+      f.localSet(oRow);
+      const full = Math.floor(R / MR);
+      const step = (M: number) => {
+        block(M);
+        f.addI32(xRow, M * IN * 4);
+        f.addI32(oRow, M * OUT * 4);
+      };
+      if (full === 1) step(MR);
+      else if (full > 1) f.forLoop(rb, 0, full, 1, () => step(MR), { atLeastOnce: true });
+      if (R % MR > 0) block(R % MR);
+      f.localGet(panel);
+      f.i32Const(1);
+      f.i32Add();
+      f.localTee(panel);
+      f.localGet(hi);
+      f.i32LtU();
+      f.brIf(0);
+    });
+  });
+  return f;
+}
