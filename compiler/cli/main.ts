@@ -60,7 +60,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       printDiagnostics(result, file, 'rich', io);
       if (!result.ok) return setExit(1);
       const graphs = opts.model ? result.graphs.filter((g) => g.name === opts.model) : result.graphs;
-      if (graphs.length === 0) throw new CliError(`no model named \`${opts.model}\` in \`${file}\` (models: ${result.graphs.map((g) => g.name).join(', ')})`, 2);
+      if (graphs.length === 0) throw new CliError(`no model named \`${opts.model}\` in \`${file}\` (models: ${result.graphs.map((g) => g.name).join(', ')})`);
       const summaries = graphs.map(summarize);
       io.out(opts.json ? JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2) : summaries.map(renderSummaryTable).join('\n\n'));
       setExit(0);

@@ -149,7 +149,7 @@ describe('fold-batchnorm does not fold', () => {
 describe('a plan that breaks an invariant', () => {
   it('is a compiler bug: the pass throws an internal error naming the step', () => {
     const plain = planOf(CONV_BN, false);
-    const broken = { ...plain, steps: plain.steps.map((s) => (s.op === 'batchnorm2d' ? { ...s, attrs: { ...s.attrs, num_features: 5 } } : s)) };
+    const broken = { ...plain, steps: plain.steps.map((s) => (s.op === 'batchnorm2d' ? ({ ...s, attrs: { ...s.attrs, num_features: 5 } } as typeof s) : s)) };
     expect(() => foldBatchnorm.run(broken)).toThrowError(PassInvariantError);
     expect(() => foldBatchnorm.run(broken)).toThrow(/optimizing pass fold-batchnorm: step `bn1` \(batchnorm2d\): 5 features after a conv with 4 output channels/);
   });

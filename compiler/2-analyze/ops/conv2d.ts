@@ -1,5 +1,6 @@
 import { diag } from '../../diagnostics/diagnostic.ts';
 import { didYouMean } from '../../diagnostics/suggest.ts';
+import { showText } from '../../1-parse/escape.ts';
 import type { Conv2dAttrs, PaddingMode, Pads } from '../../ir/attrs.ts';
 import { type Dim, dimToString, isKnown, shapeToString } from '../../ir/dim.ts';
 import { describeValue } from '../value.ts';
@@ -43,8 +44,8 @@ function check(args: BoundArgs, report: InferCtx['report'], lazy: boolean): void
     if (padding !== 'same' && padding !== 'valid') {
       const guess = didYouMean(padding, ['same', 'valid']);
       report(
-        diag('BadPaddingString', `invalid padding string '${padding}': expected 'same' or 'valid'`, args.span('padding'), 'not a padding')
-          .note(`PyTorch raises ValueError: Invalid padding string '${padding}', should be one of {'valid', 'same'}`)
+        diag('BadPaddingString', `invalid padding string '${showText(padding)}': expected 'same' or 'valid'`, args.span('padding'), 'not a padding')
+          .note(`PyTorch raises ValueError: Invalid padding string '${showText(padding)}', should be one of {'valid', 'same'}`)
           .help(guess ? `did you mean padding='${guess}'?` : "write padding='same', padding='valid' or a number"),
       );
     } else if (padding === 'same') {
@@ -69,8 +70,8 @@ function check(args: BoundArgs, report: InferCtx['report'], lazy: boolean): void
   if (!(PADDING_MODES as readonly string[]).includes(mode)) {
     const guess = didYouMean(mode, PADDING_MODES);
     report(
-      diag('BadPaddingMode', `padding_mode must be one of 'zeros', 'reflect', 'replicate' or 'circular', but got '${mode}'`, args.span('padding_mode'), 'unknown padding_mode')
-        .note(`PyTorch raises ValueError: padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='${mode}'`)
+      diag('BadPaddingMode', `padding_mode must be one of 'zeros', 'reflect', 'replicate' or 'circular', but got '${showText(mode)}'`, args.span('padding_mode'), 'unknown padding_mode')
+        .note(`PyTorch raises ValueError: padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='${showText(mode)}'`)
         .help(guess ? `did you mean padding_mode='${guess}'?` : "use padding_mode='zeros'"),
     );
   }
