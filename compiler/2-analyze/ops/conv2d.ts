@@ -44,8 +44,8 @@ function check(args: BoundArgs, report: InferCtx['report'], lazy: boolean): void
     if (padding !== 'same' && padding !== 'valid') {
       const guess = didYouMean(padding, ['same', 'valid']);
       report(
-        diag('BadPaddingString', `invalid padding string '${showText(padding)}': expected 'same' or 'valid'`, args.span('padding'), 'not a padding')
-          .note(`PyTorch raises ValueError: Invalid padding string '${showText(padding)}', should be one of {'valid', 'same'}`)
+        diag('BadPaddingString', `invalid padding string '${showText(padding, 64)}': expected 'same' or 'valid'`, args.span('padding'), 'not a padding')
+          .note(`PyTorch raises ValueError: Invalid padding string '${showText(padding, 64)}', should be one of {'valid', 'same'}`)
           .help(guess ? `did you mean padding='${guess}'?` : "write padding='same', padding='valid' or a number"),
       );
     } else if (padding === 'same') {
@@ -70,8 +70,8 @@ function check(args: BoundArgs, report: InferCtx['report'], lazy: boolean): void
   if (!(PADDING_MODES as readonly string[]).includes(mode)) {
     const guess = didYouMean(mode, PADDING_MODES);
     report(
-      diag('BadPaddingMode', `padding_mode must be one of 'zeros', 'reflect', 'replicate' or 'circular', but got '${showText(mode)}'`, args.span('padding_mode'), 'unknown padding_mode')
-        .note(`PyTorch raises ValueError: padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='${showText(mode)}'`)
+      diag('BadPaddingMode', `padding_mode must be one of 'zeros', 'reflect', 'replicate' or 'circular', but got '${showText(mode, 64)}'`, args.span('padding_mode'), 'unknown padding_mode')
+        .note(`PyTorch raises ValueError: padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='${showText(mode, 64)}'`)
         .help(guess ? `did you mean padding_mode='${guess}'?` : "use padding_mode='zeros'"),
     );
   }

@@ -8,7 +8,7 @@ const cache = new Map<string, string>();
  * executor), bundled from runtime/module-support/ into one script that sets `globalName`. Bundling
  * keeps one implementation of each piece: the module runs the same code the tests check.
  */
-export function supportBundle(entry: 'cpu' | 'gpujs', globalName: string): string {
+export function supportBundle(entry: 'cpu' | 'gpujs' | 'wasm', globalName: string): string {
   const key = `${entry}:${globalName}`;
   const hit = cache.get(key);
   if (hit) return hit;

@@ -8,16 +8,14 @@
  */
 import type { Activation, PlanStep } from '../../4-plan/plan.ts';
 import type { ModuleBuilder } from './encoder.ts';
-
-/** Parameter tensors of the step by op param name (weight, bias, ...), unpacked, as the weights hold them. */
-export type ParamArrays = Readonly<Record<string, Float32Array>>;
+import type { PackSpec } from './packs.ts';
 
 /** A region of linear memory the executor fills once at load time from the step's parameters. */
 export interface PackRequest {
   /** number of f32 values */
   readonly floats: number;
-  /** writes the packed values into `dst` (exactly `floats` long, zero-filled) */
-  fill(params: ParamArrays, dst: Float32Array): void;
+  /** how to fill it (packs.ts fillPack) */
+  readonly spec: PackSpec;
 }
 
 export interface ScratchNeeds {

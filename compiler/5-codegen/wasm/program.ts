@@ -10,10 +10,11 @@
  * Every region is followed by `slack` bytes, so kernels may read a little past the end of a buffer
  * (garbage lanes they never store) without leaving the memory.
  */
-import type { Plan, PlanStep } from '../../4-plan/plan.ts';
+import type { Plan, PlanStep, PlanValue } from '../../4-plan/plan.ts';
 import { assignSlots } from '../cpu/buffer-slots.ts';
 import { ModuleBuilder } from './encoder.ts';
-import type { PackRequest, Phase, StepKernel } from './kernel.ts';
+import type { Phase, StepKernel } from './kernel.ts';
+import type { PackSpec } from './packs.ts';
 import { selectKernel } from './kernels/select.ts';
 
 export interface WasmProgramOptions {
@@ -32,29 +33,42 @@ export interface WasmRegion {
 }
 
 export interface WasmPack extends WasmRegion {
-  readonly step: number;
-  readonly fill: PackRequest['fill'];
+  readonly spec: PackSpec;
+  /** the step's parameters by op param name (weight, bias, ...) -> plan param key */
+  readonly params: Readonly<Record<string, string>>;
 }
 
 export interface WasmStep {
-  readonly step: PlanStep;
+  readonly op: string;
+  readonly nodes: readonly string[];
+  /** the strategy chosen, in words */
   readonly describe: string;
+  readonly output: string;
   readonly phases: readonly Phase[];
 }
 
-export interface WasmProgram {
-  readonly bytes: Uint8Array<ArrayBuffer>;
+/**
+ * Everything about a program except its bytes, as plain JSON-able data: what the runtime
+ * (runtime/wasm/instance.ts) needs to fill the memory and run the phases.
+ */
+export interface WasmLayout {
   /** memory size in 64 KiB pages (the memory never grows) */
   readonly pages: number;
   readonly threads: number;
   readonly relaxed: boolean;
   /** byte address of the control block (64 bytes per thread) */
   readonly control: number;
-  readonly buffers: ReadonlyMap<string, WasmRegion>;
+  readonly buffers: Readonly<Record<string, WasmRegion>>;
+  readonly inputs: readonly PlanValue[];
+  readonly outputs: readonly PlanValue[];
   readonly packs: readonly WasmPack[];
   readonly steps: readonly WasmStep[];
   /** names of every exported kernel function, in a fixed order (threads refer to them by index) */
   readonly exports: readonly string[];
+}
+
+export interface WasmProgram extends WasmLayout {
+  readonly bytes: Uint8Array<ArrayBuffer>;
 }
 
 const ALIGN = 64;
@@ -86,20 +100,20 @@ export function wasmProgram(plan: Plan, options: WasmProgramOptions = {}): WasmP
   const threadScratch = take(threadStride * threads);
   const sharedScratch = take(Math.max(16, ...kernels.map((k) => k.scratch.shared)));
 
-  const buffers = new Map<string, WasmRegion>();
+  const buffers: Record<string, WasmRegion> = Object.create(null);
   const { slotSizes, slotOf } = assignSlots(plan);
   const slotAt = slotSizes.map((n) => take(n * 4));
   for (const b of plan.buffers) {
     const floats = sizeOf(b.shape);
     const slot = slotOf.get(b.id);
-    buffers.set(b.id, { offset: slot === undefined ? take(floats * 4) : slotAt[slot], floats });
+    buffers[b.id] = { offset: slot === undefined ? take(floats * 4) : slotAt[slot], floats };
   }
 
   const packs: WasmPack[] = [];
   const packAt = kernels.map((k, i) =>
     k.packs.map((p) => {
       const offset = take(p.floats * 4);
-      packs.push({ offset, floats: p.floats, step: i, fill: p.fill });
+      packs.push({ offset, floats: p.floats, spec: p.spec, params: plan.steps[i].params });
       return offset;
     }),
   );
@@ -113,7 +127,7 @@ export function wasmProgram(plan: Plan, options: WasmProgramOptions = {}): WasmP
       {
         mod,
         buffer: (id) => {
-          const r = buffers.get(id);
+          const r = Object.hasOwn(buffers, id) ? buffers[id] : undefined;
           if (!r) throw new Error(`wasm codegen: buffer ${JSON.stringify(id)} is not declared in the plan`);
           return r.offset;
         },
@@ -130,11 +144,11 @@ export function wasmProgram(plan: Plan, options: WasmProgramOptions = {}): WasmP
       },
       step,
     );
-    return { step, describe: kernels[i].describe, phases };
+    return { op: step.op, nodes: step.nodes, describe: kernels[i].describe, output: step.output, phases };
   });
   // every kernel is fn(lo, hi, tid); a negative tid is the loader's warm-up call (see warmUpWhenNegative)
   for (const f of mod.exportedFunctions()) f.warmUpWhenNegative(f.param(2));
-  return { bytes: mod.toBytes(), pages, threads, relaxed, control, buffers, packs, steps, exports: mod.exportNames() };
+  return { bytes: mod.toBytes(), pages, threads, relaxed, control, buffers, inputs: plan.inputs, outputs: plan.outputs, packs, steps, exports: mod.exportNames() };
 }
 
 /** Every buffer a step reads is a graph input or written by an earlier step, with matching sizes. */

@@ -20,6 +20,7 @@
 import type { Epilogue } from '../../../4-plan/plan.ts';
 import { Func, type Local } from '../encoder.ts';
 import type { ShiftedPlanes } from './conv-source.ts';
+import { ocBlocks } from '../packs.ts';
 import { madd, scalarEpilogue, vecEpilogue } from './simd.ts';
 
 export interface GemmConvShape {
@@ -63,36 +64,6 @@ export function tilesPerImage(s: GemmConvShape, sp: ShiftedPlanes, t: GemmTiling
 
 export function tileScratchBytes(t: GemmTiling): number {
   return t.MR * 4 * t.NV * 4;
-}
-
-/** Output channel blocks of one group: sizes in order (full MR blocks, then the remainder). */
-export function ocBlocks(OCg: number, MR: number): number[] {
-  const blocks: number[] = Array.from({ length: Math.floor(OCg / MR) }, () => MR);
-  if (OCg % MR > 0) blocks.push(OCg % MR);
-  return blocks;
-}
-
-/** Packs weight [OC, Cg, KH, KW] in the kernel's walk order: group, block, channel, tap, row. */
-export function packConvGemm(w: Float32Array, s: GemmConvShape, T: number, MR: number, dst: Float32Array): void {
-  let k = 0;
-  for (let g = 0; g < s.G; g++) {
-    let oc0 = g * s.OCg;
-    for (const M of ocBlocks(s.OCg, MR)) {
-      for (let c = 0; c < s.Cg; c++) {
-        for (let t = 0; t < T; t++) {
-          for (let m = 0; m < M; m++) dst[k++] = w[((oc0 + m) * s.Cg + c) * T + t];
-        }
-      }
-      oc0 += M;
-    }
-  }
-  if (k !== dst.length) throw new Error(`wasm codegen: packed ${k} conv weights into ${dst.length}`);
-}
-
-/** The k-step offset table: byte offset of (channel c, tap t) from the group's first plane. */
-export function fillKTable(Cg: number, sp: ShiftedPlanes, dst: Int32Array): void {
-  const T = sp.taps.length;
-  for (let c = 0; c < Cg; c++) for (let t = 0; t < T; t++) dst[c * T + t] = (c * sp.chanFloats + sp.taps[t]) * 4;
 }
 
 export function packedConvGemmFloats(s: GemmConvShape, T: number): number {

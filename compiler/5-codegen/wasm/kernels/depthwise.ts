@@ -11,7 +11,7 @@
  */
 import type { Epilogue, PlanStep } from '../../../4-plan/plan.ts';
 import { Func, type Local } from '../encoder.ts';
-import type { EmitContext, Phase, StepKernel } from '../kernel.ts';
+import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
 import { planeGeometry, type PlaneGeometry, shiftedPlanes, type ShiftedPlanes } from './conv-source.ts';
 import { planePreparer } from './prep.ts';
 import { madd, storeLanes, vecEpilogue, wasmActivation } from './simd.ts';
@@ -31,8 +31,8 @@ export function depthwiseKernel(step: PlanStep<'conv2d'>): StepKernel {
   const planeFloats = sp.prep ? sp.chanFloats : g.H * g.W;
   const over = overreadOf(sp, g.OH, g.OW, planeFloats);
   const jsAct = !wasmActivation(step.epilogue.activation);
-  const packs = [{ floats: a.out_channels * T, fill: (p: Record<string, Float32Array>, dst: Float32Array) => dst.set(p.weight) }];
-  if (a.bias) packs.push({ floats: a.out_channels, fill: (p, dst) => dst.set(p.bias) });
+  const packs: PackRequest[] = [{ floats: a.out_channels * T, spec: { kind: 'copy', param: 'weight' } }];
+  if (a.bias) packs.push({ floats: a.out_channels, spec: { kind: 'copy', param: 'bias' } });
   return {
     describe: `depthwise direct SIMD convolution${sp.prep ? ' over a padded per-thread copy of each plane' : ''}`,
     scratch: { shared: 0, perThread: sp.prep ? (sp.chanFloats + over + 16) * 4 : 0 },

@@ -11,9 +11,10 @@
 import type { Epilogue, PlanStep } from '../../../4-plan/plan.ts';
 import { Func, type Local } from '../encoder.ts';
 import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
+import { LINEAR_NR } from '../packs.ts';
 import { madd, storeLanes, vecEpilogue, wasmActivation } from './simd.ts';
 
-const NR = 8;
+const NR = LINEAR_NR;
 const NV = NR / 4;
 const MR = 4;
 
@@ -24,18 +25,6 @@ export interface LinearShape {
   readonly OUT: number;
 }
 
-export function packLinear(w: Float32Array, s: LinearShape, dst: Float32Array): void {
-  const panels = Math.ceil(s.OUT / NR);
-  for (let p = 0; p < panels; p++) {
-    for (let i = 0; i < s.IN; i++) {
-      for (let j = 0; j < NR; j++) {
-        const o = p * NR + j;
-        dst[(p * s.IN + i) * NR + j] = o < s.OUT ? w[o * s.IN + i] : 0;
-      }
-    }
-  }
-}
-
 export function linearKernel(step: PlanStep<'linear'>): StepKernel {
   const inShape = step.inputShapes[0];
   const IN = step.attrs.in_features;
@@ -43,8 +32,8 @@ export function linearKernel(step: PlanStep<'linear'>): StepKernel {
   const s: LinearShape = { R: inShape.reduce((a, b) => a * b, 1) / IN, IN, OUT };
   const panels = Math.ceil(OUT / NR);
   const jsAct = !wasmActivation(step.epilogue.activation);
-  const packs: PackRequest[] = [{ floats: panels * IN * NR, fill: (p, dst) => packLinear(p.weight, s, dst) }];
-  if (step.attrs.bias) packs.push({ floats: panels * NR, fill: (p, dst) => dst.set(p.bias) });
+  const packs: PackRequest[] = [{ floats: panels * IN * NR, spec: { kind: 'linear', shape: s } }];
+  if (step.attrs.bias) packs.push({ floats: panels * NR, spec: { kind: 'copy', param: 'bias' } });
   return {
     describe: `SIMD GEMM over panels of ${NR} output features, ${MR} rows at a time`,
     scratch: { shared: 0, perThread: 0 },

@@ -1,0 +1,50 @@
+/**
+ * The wasm parts of a generated module (`cnnc build --backend wasm`): the WebAssembly bytes as
+ * base64, the program's layout as JSON, and the CPU kernels of the steps that run in JavaScript.
+ * A module is single-threaded and uses no relaxed SIMD, so it runs wherever WebAssembly SIMD does.
+ */
+import type { Plan } from '../../4-plan/plan.ts';
+import { kernelArgs } from '../cpu/emit.ts';
+import { cpuKernelSource } from '../cpu/kernel-source.ts';
+import { wasmProgram } from './program.ts';
+
+export interface WasmModuleParts {
+  /** declarations: WASM_BYTES, WASM_LAYOUT, the JavaScript kernels and JS_STEPS */
+  readonly declarations: string;
+  /** the `load()` lines after the weights are bound (they return the model) */
+  readonly loadTail: readonly string[];
+}
+
+export function wasmModuleParts(plan: Plan): WasmModuleParts {
+  const program = wasmProgram(plan, { threads: 1, relaxed: false });
+  const { bytes, ...layout } = program;
+  const js: string[] = [];
+  const entries: string[] = [];
+  program.steps.forEach((s, i) => {
+    if (!s.phases.some((ph) => ph.kind === 'js-step')) return;
+    const name = `jsKernel${i}`;
+    js.push(cpuKernelSource(plan.steps[i], name));
+    entries.push(`[${i}, { fn: ${name}, args: ${JSON.stringify(kernelArgs(plan.steps[i]))} }]`);
+  });
+  const declarations = [
+    `const WASM_BYTES = ${JSON.stringify(Buffer.from(bytes).toString('base64'))};`,
+    // JSON is a JS expression; every user-written name inside it is a JSON string literal
+    `const WASM_LAYOUT = ${JSON.stringify(layout)};`,
+    ...js,
+    `const JS_STEPS = new Map([${entries.join(', ')}]);`,
+  ].join('\n');
+  const loadTail = [
+    '  const runner = await __cnncSupport.createWasmRunner(WASM_LAYOUT, WASM_BYTES, JS_STEPS, PLAN, weights);',
+    '  return {',
+    "    backend: 'wasm',",
+    '    inputs,',
+    '    outputs,',
+    '    async run(feeds) {',
+    '      __cnncSupport.checkFeeds(inputs, feeds);',
+    '      return runner.run(feeds);',
+    '    },',
+    '    destroy() {},',
+    '  };',
+  ];
+  return { declarations, loadTail };
+}
