@@ -49,7 +49,7 @@ addCommands((program: Command, io: Io) => {
     .argument('<file>', 'the .cnn file')
     .requiredOption('-o, --output <file>', 'the module to write, e.g. model.js')
     .option('--shape <name=dims>', 'concrete input sizes for symbolic dimensions (batch defaults to 1); repeat per input', (v: string, p: string[]) => [...p, v], [])
-    .option('--backend <backend>', 'cpu, gpujs, gpujs:webasm, gpujs:headlessgl, gpujs:cpu', 'cpu')
+    .option('--backend <backend>', 'cpu (plain JavaScript), wasm (WebAssembly SIMD; wasm:1 for one thread), gpujs, gpujs:webasm, gpujs:headlessgl, gpujs:cpu', 'cpu')
     .option('--model <name>', 'the model to build, when the file has several')
     .option('--no-fuse', 'switch the optimizing passes off')
     .option('--disable-pass <name>', `switch one optimizing pass off; repeatable (${PASS_NAMES.join(', ')})`, collectPassName, [])

@@ -213,7 +213,7 @@ addCommands((program: Command, io: Io) => {
     .requiredOption('--input <name=file>', 'an input: a .npy, .png or .jpg file, or a folder of them; repeat (or give a folder) to make a batch', collect, [])
     .option('--weights <file>', 'a .safetensors state_dict (default: the file\'s `weights` line)')
     .requiredOption('--out <dir>', 'folder for the outputs')
-    .option('--backend <backend>', 'cpu, gpujs, gpujs:webasm, gpujs:headlessgl, gpujs:cpu', 'cpu')
+    .option('--backend <backend>', 'cpu (plain JavaScript), wasm (WebAssembly SIMD; wasm:1 for one thread), gpujs, gpujs:webasm, gpujs:headlessgl, gpujs:cpu', 'cpu')
     .option('--model <name>', 'the model to run, when the file has several')
     .option('--seed <n>', 'seed for default initialisation when no weights are given', '0')
     .option('--no-fuse', 'switch the optimizing passes off')

@@ -7,7 +7,7 @@ import type { GoldenCase } from '../golden.ts';
 import { goldenToCnn } from '../golden-to-cnn.ts';
 
 /** The backends CI runs every golden case on (headless GL under xvfb-run). */
-export const CI_BACKENDS = ['cpu', 'gpujs:webasm', 'gpujs:headlessgl', 'gpujs:cpu'] as const;
+export const CI_BACKENDS = ['cpu', 'wasm', 'gpujs:webasm', 'gpujs:headlessgl', 'gpujs:cpu'] as const;
 
 export interface GoldenFiles {
   readonly dir: string;

@@ -100,7 +100,6 @@ export class Func {
   readonly code = new ByteWriter();
   private readonly localTypes: ValType[] = [];
   private depth = 0;
-  private warmParam: Local | null = null;
 
   constructor(
     readonly params: readonly ValType[],
@@ -166,6 +165,12 @@ export class Func {
 
   return(): void {
     this.op(0x0f);
+  }
+
+  /** `call` of the module's function with this index (as ModuleBuilder.addFunction returned it). */
+  call(funcIndex: number): void {
+    this.op(0x10);
+    this.code.u32(funcIndex);
   }
 
   drop(): void {
@@ -392,6 +397,8 @@ export class Func {
   v128And(): void { this.simd(0x4e); }
   v128AndNot(): void { this.simd(0x4f); }
   v128Or(): void { this.simd(0x50); }
+  /** 1 if any bit of the v128 is set, else 0. */
+  v128AnyTrue(): void { this.simd(0x53); }
   /** bitselect(a, b, mask): bits of a where mask is 1, of b elsewhere. */
   v128Bitselect(): void { this.simd(0x52); }
   f32x4Neg(): void { this.simd(0xe1); }
@@ -429,42 +436,9 @@ export class Func {
     memarg(this.code, offset, align);
   }
 
-  /**
-   * Makes the function start with a warm-up hook: when i32 parameter `p` is negative, it runs an
-   * empty loop -p times and returns. V8 first runs wasm in its baseline compiler and recompiles a
-   * function with its optimizing compiler once the function has run enough loop iterations; this lets
-   * a loader trigger that for every kernel up front instead of during the first few real runs.
-   */
-  warmUpWhenNegative(p: Local): void {
-    if (this.params[p] !== 'i32') throw new Error('wasm encoder: the warm-up counter must be an i32 parameter');
-    this.warmParam = p;
-  }
-
   /** The function body as the code section wants it: locals (run-length encoded) then code, `end`. */
   body(): ByteWriter {
     if (this.depth !== 0) throw new Error('wasm encoder: unbalanced blocks');
-    const code = this.code.toBytes();
-    let prologue: Uint8Array = new Uint8Array(0);
-    if (this.warmParam !== null) {
-      const p = new Func(this.params, this.results);
-      const c = this.warmParam;
-      p.localGet(c);
-      p.i32Const(0);
-      p.i32LtS();
-      p.if(() => {
-        p.loop(() => {
-          p.localGet(c);
-          p.i32Const(1);
-          p.i32Add();
-          p.localTee(c);
-          p.i32Const(0);
-          p.i32LtS();
-          p.brIf(0);
-        });
-        p.return();
-      });
-      prologue = p.code.toBytes();
-    }
     const w = new ByteWriter();
     const runs: [ValType, number][] = [];
     for (const t of this.localTypes) {
@@ -477,8 +451,7 @@ export class Func {
       w.u32(n);
       w.byte(VALTYPE[t]);
     }
-    w.bytes(prologue);
-    w.bytes(code);
+    w.bytes(this.code.toBytes());
     w.byte(0x0b);
     return w;
   }
@@ -507,11 +480,6 @@ export class ModuleBuilder {
     if (exportName !== null && this.funcs.some((e) => e.exportName === exportName)) throw new Error(`wasm encoder: duplicate export ${exportName}`);
     this.funcs.push({ f, exportName });
     return this.funcs.length - 1;
-  }
-
-  /** Exported functions, in the order they were added. */
-  exportedFunctions(): Func[] {
-    return this.funcs.flatMap((e) => (e.exportName === null ? [] : [e.f]));
   }
 
   /** Exported function names, in the order they were added. */

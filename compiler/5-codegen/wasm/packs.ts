@@ -106,34 +106,40 @@ export function packLinear(w: Float32Array, s: LinearShape, dst: Float32Array): 
   }
 }
 
-/** U = G g G^T for every (oc, c), packed per position xi as the GEMM walks it: [xi][block][c][row]. */
+/**
+ * U = G g G^T for every (oc, c), with G = [[1,0,0],[1/2,1/2,1/2],[1/2,-1/2,1/2],[0,0,1]] written out,
+ * packed per position xi as the GEMM walks it: [xi][block of WINOGRAD_MR output channels][c][row].
+ */
 export function packWinogradWeights(w: Float32Array, OC: number, C: number, dst: Float32Array): void {
-  const G = [
-    [1, 0, 0],
-    [0.5, 0.5, 0.5],
-    [0.5, -0.5, 0.5],
-    [0, 0, 1],
-  ];
-  const U = new Float64Array(OC * C * 16);
+  if (dst.length !== 16 * OC * C) throw new Error(`wasm pack: ${dst.length} floats for ${OC}x${C} Winograd weights`);
+  const MR = WINOGRAD_MR;
+  const fullRows = Math.floor(OC / MR) * MR;
+  const t = new Float64Array(12);
   for (let oc = 0; oc < OC; oc++) {
+    // position of (oc, c = 0) inside each xi plane: its block, then its row in the block
+    const M = oc < fullRows ? MR : OC - fullRows;
+    const blockStart = (oc < fullRows ? Math.floor(oc / MR) * MR : fullRows) * C;
+    const m = oc < fullRows ? oc % MR : oc - fullRows;
     for (let c = 0; c < C; c++) {
-      const g = w.subarray((oc * C + c) * 9, (oc * C + c) * 9 + 9);
+      const g = (oc * C + c) * 9;
+      // t = G g (4 x 3)
+      for (let j = 0; j < 3; j++) {
+        const g0 = w[g + j], g1 = w[g + 3 + j], g2 = w[g + 6 + j];
+        t[j] = g0;
+        t[3 + j] = 0.5 * (g0 + g1 + g2);
+        t[6 + j] = 0.5 * (g0 - g1 + g2);
+        t[9 + j] = g2;
+      }
+      // U = t G^T (4 x 4), written to the packed positions
+      const at = blockStart + c * M + m;
       for (let i = 0; i < 4; i++) {
-        for (let j = 0; j < 4; j++) {
-          let s = 0;
-          for (let k = 0; k < 3; k++) for (let l = 0; l < 3; l++) s += G[i][k] * g[k * 3 + l] * G[j][l];
-          U[(oc * C + c) * 16 + i * 4 + j] = s;
-        }
+        const t0 = t[i * 3], t1 = t[i * 3 + 1], t2 = t[i * 3 + 2];
+        const row = i * 4 * OC * C + at;
+        dst[row] = t0;
+        dst[row + OC * C] = 0.5 * (t0 + t1 + t2);
+        dst[row + 2 * OC * C] = 0.5 * (t0 - t1 + t2);
+        dst[row + 3 * OC * C] = t2;
       }
     }
   }
-  let k = 0;
-  for (let xi = 0; xi < 16; xi++) {
-    let oc0 = 0;
-    for (const M of ocBlocks(OC, WINOGRAD_MR)) {
-      for (let c = 0; c < C; c++) for (let m = 0; m < M; m++) dst[k++] = U[((oc0 + m) * C + c) * 16 + xi];
-      oc0 += M;
-    }
-  }
-  if (k !== dst.length) throw new Error(`wasm codegen: packed ${k} Winograd weights into ${dst.length}`);
 }

@@ -85,7 +85,7 @@ export function wasmProgram(plan: Plan, options: WasmProgramOptions = {}): WasmP
   const relaxed = options.relaxed ?? false;
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= 64)) throw new Error(`wasm codegen: bad thread count ${threads}`);
   checkDataflow(plan);
-  const kernels = plan.steps.map((s, i) => (options.select ?? selectKernel)(s, i));
+  const kernels = plan.steps.map((s, i) => (options.select ? options.select(s, i) : selectKernel(s, threads)));
 
   const slack = align(Math.max(MIN_SLACK, ...kernels.map((k) => k.overread)) + MIN_SLACK);
   let top = 0;
@@ -146,8 +146,6 @@ export function wasmProgram(plan: Plan, options: WasmProgramOptions = {}): WasmP
     );
     return { op: step.op, nodes: step.nodes, describe: kernels[i].describe, output: step.output, phases };
   });
-  // every kernel is fn(lo, hi, tid); a negative tid is the loader's warm-up call (see warmUpWhenNegative)
-  for (const f of mod.exportedFunctions()) f.warmUpWhenNegative(f.param(2));
   return { bytes: mod.toBytes(), pages, threads, relaxed, control, buffers, inputs: plan.inputs, outputs: plan.outputs, packs, steps, exports: mod.exportNames() };
 }
 

@@ -13,9 +13,10 @@
  * weight pointer only ever moves forward: per group, per output block, [channel][tap][row of block].
  *
  * The epilogue (bias is the accumulators' initial value; residual add and relu/leaky relu) is fused
- * into the store. A tile whose NR positions are all valid columns of one output row (the common case)
- * is stored with v128 stores; any other tile (crossing a row end, or in the garbage columns) is
- * spilled to per-thread scratch and stored lane by lane with bounds checks.
+ * into the store. A tile whose NR positions are all valid columns of one output row (the common case;
+ * with no garbage columns, any full tile) is stored with v128 stores; any other tile (crossing a row
+ * end, or in the garbage columns) is spilled to per-thread scratch and stored lane by lane with
+ * bounds checks.
  */
 import type { Epilogue } from '../../../4-plan/plan.ts';
 import { Func, type Local } from '../encoder.ts';
@@ -290,10 +291,18 @@ export function gemmConvFunction(s: GemmConvShape, sp: ShiftedPlanes, tiling: Ge
       f.i32Const(-1);
       f.i32Mul();
       f.localSet(c0);
-      // fast = c0 + NR <= OW
-      f.localGet(c0);
-      f.i32Const(s.OW - NR);
-      f.i32LeS();
+      if (sp.Wq === s.OW) {
+        // no garbage columns (e.g. 1x1 convs): flat positions are output positions, and every tile
+        // but a partial last one is contiguous in the output even across rows
+        f.localGet(p0);
+        f.i32Const(flatEnd - NR);
+        f.i32LeS();
+      } else {
+        // the tile lies inside one row's valid columns: c0 + NR <= OW
+        f.localGet(c0);
+        f.i32Const(s.OW - NR);
+        f.i32LeS();
+      }
       f.localSet(fast);
       // srcT = src + n * srcBatch + p0 * 4
       addrOf(f, srcT, at.src, s.N > 1 ? { l: n, mul: at.srcBatchFloats * 4 } : null, { l: p0, mul: 4 });

@@ -25,10 +25,10 @@ export function overreadFloats(sp: ShiftedPlanes, OH: number, NR: number, planeF
   return Math.max(0, lastTileEnd + Math.max(...sp.taps) + 4 - planeFloats);
 }
 
-export function convKernel(step: PlanStep<'conv2d'>): StepKernel {
+export function convKernel(step: PlanStep<'conv2d'>, threads = 1): StepKernel {
   const a = step.attrs;
   if (a.in_channels / a.groups === 1) return depthwiseKernel(step);
-  if (winogradPays(step)) return winogradKernel(step);
+  if (winogradPays(step)) return winogradKernel(step, threads);
   return gemmConvKernel(step, TILING);
 }
 

@@ -14,10 +14,11 @@ export function jsStepKernel(why: string): StepKernel {
   return { describe: `JavaScript CPU kernel (${why})`, scratch: NO_SCRATCH, overread: 0, packs: [], emit: () => [{ kind: 'js-step' }] };
 }
 
-export function selectKernel(step: PlanStep): StepKernel {
+/** `threads`: how many threads the program is built for (some kernels size their work units by it). */
+export function selectKernel(step: PlanStep, threads = 1): StepKernel {
   switch (step.op) {
     case 'conv2d':
-      return convKernel(step as PlanStep<'conv2d'>);
+      return convKernel(step as PlanStep<'conv2d'>, threads);
     case 'maxpool2d':
       return maxpoolKernel(step as PlanStep<'maxpool2d'>);
     case 'linear':

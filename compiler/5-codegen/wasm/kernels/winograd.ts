@@ -30,8 +30,10 @@ const MR = WINOGRAD_MR;
 const NV = 2;
 /** tiles per GEMM register block */
 const NR = 4 * NV;
-/** target tiles per work unit (the GEMMs' N dimension) */
-const TARGET_TILES = 48;
+/** per-thread scratch (V and M) is kept near this size so it stays in L2 */
+const SCRATCH_BYTES = 1 << 20;
+/** tiles per work unit at most (the GEMMs' N dimension) */
+const MAX_TILES = 64;
 
 /** Whether this kernel can compute the conv: 3x3, stride 1, no dilation, one group. */
 export function winogradSupports(step: PlanStep<'conv2d'>): boolean {
@@ -55,9 +57,12 @@ interface WinogradGeometry {
   /** tile rows and columns (2x2 outputs each) */
   readonly TH: number;
   readonly TW: number;
-  /** tile columns rounded up to the GEMM block */
-  readonly TWp: number;
-  /** tile rows per work unit, tiles per unit (RPU * TWp) */
+  /** tile columns rounded up to the transforms' groups of 4 */
+  readonly TW4: number;
+  /**
+   * tile rows per work unit, and tiles per unit: the unit's RPU * TW tiles are numbered densely
+   * (row by row, no gaps) and padded only at the end, to the GEMM block
+   */
   readonly RPU: number;
   readonly TU: number;
   /** prepared plane size */
@@ -65,20 +70,34 @@ interface WinogradGeometry {
   readonly Wq: number;
 }
 
-function geometry(step: PlanStep<'conv2d'>): WinogradGeometry {
+function geometry(step: PlanStep<'conv2d'>, threads: number): WinogradGeometry {
   const [N, C] = step.inputShapes[0];
   const [, OC, OH, OW] = step.outputShape;
   const TH = Math.ceil(OH / 2);
   const TW = Math.ceil(OW / 2);
-  const TWp = Math.ceil(TW / NR) * NR;
-  const RPU = Math.max(1, Math.min(TH, Math.round(TARGET_TILES / TWp)));
-  return { N, C, OC, OH, OW, TH, TW, TWp, RPU, TU: RPU * TWp, Hq: 2 * TH + 2, Wq: 2 * TWp + 2 };
+  const TW4 = Math.ceil(TW / 4) * 4;
+  const tilesOf = (rpu: number) => Math.ceil((rpu * TW) / NR) * NR;
+  // bands of RPU tile rows: the fewest tiles per thread (units are bands, threads share them), then
+  // the biggest bands (fewer passes over the weights); bands stay within the scratch budget
+  const maxTiles = Math.max(NR, Math.min(MAX_TILES, Math.floor(SCRATCH_BYTES / (16 * (C + OC) * 4) / NR) * NR));
+  let RPU = 1;
+  let best = Infinity;
+  for (let rpu = 1; rpu <= TH; rpu++) {
+    if (rpu > 1 && tilesOf(rpu) > maxTiles) break;
+    const span = Math.ceil(Math.ceil(TH / rpu) / threads) * tilesOf(rpu);
+    if (span <= best) {
+      best = span;
+      RPU = rpu;
+    }
+  }
+  return { N, C, OC, OH, OW, TH, TW, TW4, RPU, TU: tilesOf(RPU), Hq: 2 * TH + 2, Wq: 2 * TW4 + 2 };
 }
 
-export function winogradKernel(step: PlanStep<'conv2d'>): StepKernel {
+/** `threads`: how many threads will share the bands (the band size is chosen for it). */
+export function winogradKernel(step: PlanStep<'conv2d'>, threads = 1): StepKernel {
   if (!winogradSupports(step)) throw new Error('wasm codegen: Winograd F(2x2,3x3) does not apply to this conv');
   const a = step.attrs;
-  const w = geometry(step);
+  const w = geometry(step, threads);
   const pg = planeGeometry(step);
   const sp: ShiftedPlanes = { prep: { Hq: w.Hq, Wq: w.Wq, phases: [[0, 0]] }, Wq: w.Wq, chanFloats: w.Hq * w.Wq, taps: [] };
   // the last unit of the last image may read up to RPU tile rows (and a little more) past its planes
@@ -131,7 +150,7 @@ interface WinogradAddresses {
 }
 
 function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilogue, relaxed: boolean): Func {
-  const { C, OC, OH, OW, TH, TWp, RPU, TU, Hq, Wq } = w;
+  const { C, OC, OH, OW, TH, TW, RPU, TU, Hq, Wq } = w;
   const bandsPerImage = Math.ceil(TH / RPU);
   const planeBytes = Hq * Wq * 4;
   const vBytes = 16 * C * TU * 4;
@@ -163,8 +182,12 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
     set(l);
   };
 
-  /** Input transform of 4 tiles: patch rows at src + k*Wq*4, tile columns 8 floats apart. */
-  const inputTransform = (): void => {
+  /**
+   * Input transform of 4 tiles: patch rows at src + k*Wq*4, tile columns 8 floats apart. `lanes`: how
+   * many of the 4 tiles exist (a row's last group may have fewer; the others are not stored, so they
+   * cannot overwrite the next row's tiles).
+   */
+  const inputTransform = (lanes: number): void => {
     // d[k*4 + j]: column j of patch row k, for the 4 tiles
     for (let k = 0; k < 4; k++) {
       const row = k * Wq * 4;
@@ -197,12 +220,12 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
     for (let j = 0; j < 4; j++) {
       const [t0, t1, t2, t3] = [0, 1, 2, 3].map((k) => d[k * 4 + j]);
       const store = (row: number, a: Local, b: Local, op: 'add' | 'sub') => {
-        get(dstV);
         get(a);
         get(b);
         if (op === 'add') f.f32x4Add();
         else f.f32x4Sub();
-        f.v128Store((row * 4 + j) * C * TU * 4, 0);
+        set(tmp);
+        storeLanes(f, dstV, (row * 4 + j) * C * TU * 4, tmp, lanes);
       };
       store(0, t0, t2, 'sub');
       store(1, t1, t2, 'add');
@@ -364,22 +387,25 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
           f.i32Const(at.planes);
           f.i32Add();
           set(src);
-          // dstV = V + (c * TU + r * TWp) * 4
+          // dstV = V + (c * TU + r * TW) * 4
           get(c);
           f.i32Const(TU * 4);
           f.i32Mul();
           get(r);
-          f.i32Const(TWp * 4);
+          f.i32Const(TW * 4);
           f.i32Mul();
           f.i32Add();
           get(V);
           f.i32Add();
           set(dstV);
-          f.forLoop(q, 0, TWp / 4, 1, () => {
-            inputTransform();
-            f.addI32(src, 32);
-            f.addI32(dstV, 16);
-          }, { atLeastOnce: true });
+          if (TW >= 4) {
+            f.forLoop(q, 0, Math.floor(TW / 4), 1, () => {
+              inputTransform(4);
+              f.addI32(src, 32);
+              f.addI32(dstV, 16);
+            }, { atLeastOnce: true });
+          }
+          if (TW % 4 > 0) inputTransform(TW % 4);
         }, { atLeastOnce: true });
       }, { atLeastOnce: true });
 
@@ -461,12 +487,12 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
             f.i32Const(at.out);
             f.i32Add();
             set(oRow);
-            // mRow = M + (oc * TU + r * TWp) * 4
+            // mRow = M + (oc * TU + r * TW) * 4
             get(oc);
             f.i32Const(TU * 4);
             f.i32Mul();
             get(r);
-            f.i32Const(TWp * 4);
+            f.i32Const(TW * 4);
             f.i32Mul();
             f.i32Add();
             get(M);
