@@ -1,11 +1,16 @@
 /**
  * Test-side adapter: turns a golden case's `layers` (PyTorch attribute names, 'same'/'valid' padding,
- * negative flatten dims) into an IR Graph with normalised attrs, as the analyzer would produce.
+ * negative flatten dims) into an IR Graph with normalised attrs, as the analyzer would produce. The
+ * reference suite (test/reference) checks the oracle with it: it also builds the networks PyTorch
+ * rejects (shape_error cases), which the compiler refuses, and keeps the oracle's checks against
+ * PyTorch independent of the front end. Suites that need a plan use test/golden-plan.ts (the compiler).
  */
 import type { OpAttrs, OpName, Pads, Pair, ParamName } from '../compiler/ir/attrs.ts';
 import type { Graph, IRNode, NodeSpans, ParamSpec } from '../compiler/ir/graph.ts';
 import { span } from '../compiler/source/span.ts';
-import type { GoldenCase, GoldenLayer } from './golden.ts';
+import { runGraph, type RunGraphOptions } from '../runtime/reference/index.ts';
+import type { Tensor } from '../runtime/tensor.ts';
+import { type GoldenCase, type GoldenLayer, weightsOf } from './golden.ts';
 
 export interface IrOp<K extends OpName = OpName> {
   readonly op: K;
@@ -196,4 +201,10 @@ export function goldenToGraph(c: GoldenCase): Graph {
     weightsPath: null,
     span: none,
   };
+}
+
+/** The case's network on the reference kernels (runGraph): its one output, from `params` (default: the case's). */
+export function referenceOutput(c: GoldenCase, params: Readonly<Record<string, Tensor>> = c.params, options: RunGraphOptions = {}): Tensor {
+  const graph = goldenToGraph(c);
+  return runGraph(graph, c.input, weightsOf(params), options)[graph.outputs[0]];
 }

@@ -1,15 +1,14 @@
 /**
- * Generated conv2d kernels against a naive reference on many shapes: every code path of the generator
- * (pointwise blocks and channel remainders, pixel tiles, direct blocks of 4/2/1 output channels,
- * fused and per-row taps, interior/border rows and columns, empty interiors, groups, depthwise,
- * stride, dilation, asymmetric pads, all padding modes) with and without epilogues.
+ * Generated conv2d kernels against the reference kernels (runtime/reference) on many shapes: every
+ * code path of the generator (pointwise blocks and channel remainders, pixel tiles, direct blocks of
+ * 4/2/1 output channels, fused and per-row taps, interior/border rows and columns, empty interiors,
+ * groups, depthwise, stride, dilation, asymmetric pads, all padding modes) with and without epilogues.
  */
 import { describe, expect, it } from 'vitest';
 import type { Activation } from '../../compiler/4-plan/plan.ts';
 import type { OpAttrs, PaddingMode } from '../../compiler/ir/attrs.ts';
-import { createCpuExecutor } from '../../runtime/cpu/run-plan.ts';
-import { refConv2d, maxAbsDiff } from './reference.ts';
-import { oneStepPlan, prng, randomTensor } from './single-step.ts';
+import { convOutSize } from '../../runtime/reference/index.ts';
+import { cpuAndReference, maxAbsDiff, prng, randomTensor } from './single-step.ts';
 
 interface ConvCase {
   N: number; C: number; OC: number; H: number; W: number;
@@ -18,37 +17,28 @@ interface ConvCase {
   residual: boolean; act: Activation | null;
 }
 
-function applyAct(v: number, act: Activation | null): number {
-  if (act === null) return v;
-  switch (act.kind) {
-    case 'relu': return Math.max(v, 0);
-    case 'leaky_relu': return v < 0 ? v * act.negative_slope : v;
-    case 'sigmoid': return 1 / (1 + Math.exp(-v));
-    case 'tanh': return Math.tanh(v);
-  }
-}
-
 function runCase(cc: ConvCase, seed: number): number {
   const rnd = prng(seed);
   const attrs: OpAttrs['conv2d'] = {
     in_channels: cc.C, out_channels: cc.OC, kernel_size: cc.k, stride: cc.s, pads: cc.pads,
     dilation: cc.d, groups: cc.groups, bias: cc.bias, padding_mode: cc.mode,
   };
-  const OH = Math.floor((cc.H + cc.pads[0] + cc.pads[1] - cc.d[0] * (cc.k[0] - 1) - 1) / cc.s[0]) + 1;
-  const OW = Math.floor((cc.W + cc.pads[2] + cc.pads[3] - cc.d[1] * (cc.k[1] - 1) - 1) / cc.s[1]) + 1;
+  const OH = convOutSize(cc.H, cc.pads[0], cc.pads[1], cc.k[0], cc.s[0], cc.d[0]);
+  const OW = convOutSize(cc.W, cc.pads[2], cc.pads[3], cc.k[1], cc.s[1], cc.d[1]);
   const outShape = [cc.N, cc.OC, OH, OW];
   const x = randomTensor([cc.N, cc.C, cc.H, cc.W], rnd);
   const w = randomTensor([cc.OC, cc.C / cc.groups, ...cc.k], rnd);
   const b = cc.bias ? randomTensor([cc.OC], rnd) : null;
   const r = randomTensor(outShape, rnd);
-  const { plan, weights } = oneStepPlan({
-    op: 'conv2d', attrs, inputShapes: [x.shape], outputShape: outShape,
-    params: b ? { weight: w, bias: b } : { weight: w }, residual: cc.residual, activation: cc.act,
-  });
-  const y = createCpuExecutor(plan, weights).run(cc.residual ? { x0: x, r } : { x0: x }).y;
-  const want = refConv2d(x, w, b, attrs, outShape).map((v, i) => applyAct(v + (cc.residual ? r.data[i] : 0), cc.act));
-  expect(y.shape).toEqual(outShape);
-  return maxAbsDiff(y.data, want);
+  const { got, want } = cpuAndReference(
+    {
+      op: 'conv2d', attrs, inputShapes: [x.shape], outputShape: outShape,
+      params: b ? { weight: w, bias: b } : { weight: w }, residual: cc.residual, activation: cc.act,
+    },
+    cc.residual ? { x0: x, r } : { x0: x },
+  );
+  expect(got.shape).toEqual(outShape);
+  return maxAbsDiff(got.data, want.data);
 }
 
 const base: ConvCase = {
@@ -81,7 +71,7 @@ const named: [string, Partial<ConvCase>][] = [
   ['1x1 with reflect padding (pre-padded)', { mode: 'reflect', k: [1, 1], pads: [1, 1, 1, 1] }],
 ];
 
-describe('conv2d kernels against the naive reference', () => {
+describe('conv2d kernels against the reference kernels', () => {
   named.forEach(([name, over], i) => {
     it(name, () => {
       expect(runCase({ ...base, ...over }, 100 + i)).toBeLessThan(2e-5 * 64);

@@ -1,21 +1,20 @@
 /** Every golden `layer` and `model` case, run through generated CPU kernels, matches PyTorch. */
 import { describe, expect, it } from 'vitest';
 import { createCpuExecutor } from '../../runtime/cpu/run-plan.ts';
-import { firstMismatch, goldenIds, loadGolden } from './golden-loader.ts';
-import { goldenPlan } from './golden-plan.ts';
+import { expectClose, listGoldenCases, loadGoldenCase } from '../golden.ts';
+import { goldenPlan } from '../golden-plan.ts';
 
-const ids = goldenIds(['layer', 'model']);
+const ids = listGoldenCases(['layer', 'model']);
 
 function check(id: string, fuse: boolean): void {
-  const c = loadGolden(id);
+  const c = loadGoldenCase(id);
   // alternate inline values and the weights map so both binding paths run
   let n = 0;
   const g = goldenPlan(c, { fuse, inline: () => n++ % 2 === 0 });
   const exec = createCpuExecutor(g.plan, g.weights);
   const y = exec.run(g.feeds)[g.outputName];
-  expect(y.shape).toEqual(c.output_shape);
-  const bad = firstMismatch(y.data, c.output.y.data, c.tolerance);
-  expect(bad, bad < 0 ? '' : `${id}: element ${bad}: got ${y.data[bad]}, want ${c.output.y.data[bad]}`).toBe(-1);
+  expect(y.shape).toEqual(c.outputShape);
+  expectClose(y, c.output!, c.tolerance!, id);
 }
 
 describe('golden cases on the CPU backend', () => {
@@ -28,13 +27,13 @@ describe('golden cases on the CPU backend', () => {
   for (const id of ids.filter((i) => i.startsWith('model_'))) {
     it(`${id} (residual adds and activations fused into epilogues)`, () => check(id, true));
     it(`${id}: intermediate shapes match PyTorch`, () => {
-      const c = loadGolden(id);
+      const c = loadGoldenCase(id);
       const g = goldenPlan(c);
-      for (const [layer, shape] of Object.entries(c.intermediate_shapes ?? {})) expect(g.shapes.get(layer), layer).toEqual(shape);
+      for (const [layer, shape] of Object.entries(c.intermediateShapes ?? {})) expect(g.shapes.get(layer), layer).toEqual(shape);
     });
   }
   it('fusion really happened in the fused resnet block', () => {
-    const g = goldenPlan(loadGolden('model_resnet_basic_block'), { fuse: true });
+    const g = goldenPlan(loadGoldenCase('model_resnet_basic_block'), { fuse: true });
     const fused = g.plan.steps.find((s) => s.epilogue.residual !== null);
     expect(fused?.nodes).toEqual(['bn2', 'add', 'relu2']);
     expect(fused?.epilogue.activation).toEqual({ kind: 'relu' });

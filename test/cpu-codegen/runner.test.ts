@@ -5,11 +5,11 @@ import { assignSlots } from '../../compiler/5-codegen/cpu/buffer-slots.ts';
 import { cpuKernelSource } from '../../compiler/5-codegen/cpu/kernel-source.ts';
 import { createCpuExecutor } from '../../runtime/cpu/run-plan.ts';
 import type { Tensor } from '../../runtime/tensor.ts';
-import { firstMismatch, loadGolden } from './golden-loader.ts';
-import { goldenPlan } from './golden-plan.ts';
+import { expectClose, loadGoldenCase } from '../golden.ts';
+import { goldenPlan } from '../golden-plan.ts';
 import { oneStepPlan, prng, randomTensor } from './single-step.ts';
 
-const seed = loadGolden('model_seed_rgb_conv3x3');
+const seed = loadGoldenCase('model_seed_rgb_conv3x3');
 
 describe('createCpuExecutor', () => {
   it('reports the backend and the generated source', () => {
@@ -42,28 +42,29 @@ describe('createCpuExecutor', () => {
     const g = goldenPlan(seed, { inline: () => true });
     const junk = new Map<string, Tensor>([...g.weights.keys(), 'conv.weight', 'conv.bias'].map((k) => [k, { shape: k.endsWith('weight') ? [3, 3, 3, 3] : [3], data: new Float32Array(k.endsWith('weight') ? 81 : 3).fill(9) }]));
     const y = createCpuExecutor(g.plan, junk).run(g.feeds)[g.outputName];
-    expect(firstMismatch(y.data, seed.output.y.data, seed.tolerance)).toBe(-1);
+    expectClose(y, seed.output!, seed.tolerance!);
   });
 
   it('gives the same answers on repeated runs with different inputs (reused storage is fully overwritten)', () => {
-    const c = loadGolden('model_resnet_basic_block');
+    const c = loadGoldenCase('model_resnet_basic_block');
     const g = goldenPlan(c, { fuse: true });
     const exec = createCpuExecutor(g.plan, g.weights);
     const rnd = prng(11);
     const other = randomTensor(c.input.x.shape, rnd);
-    const fresh = createCpuExecutor(g.plan, g.weights).run({ x: other }).y.data;
-    const first = exec.run(g.feeds).y;
-    const second = exec.run({ x: other }).y;
-    const third = exec.run(g.feeds).y;
+    const y = g.outputName;
+    const fresh = createCpuExecutor(g.plan, g.weights).run({ x: other })[y].data;
+    const first = exec.run(g.feeds)[y];
+    const second = exec.run({ x: other })[y];
+    const third = exec.run(g.feeds)[y];
     expect(Array.from(second.data)).toEqual(Array.from(fresh));
-    expect(firstMismatch(third.data, c.output.y.data, c.tolerance)).toBe(-1);
+    expectClose(third, c.output!, c.tolerance!);
     // outputs are fresh arrays, not views of shared storage
     expect(first.data).not.toBe(third.data);
     expect(Array.from(first.data)).toEqual(Array.from(third.data));
   });
 
   it('reuses storage for intermediates with disjoint lifetimes', () => {
-    const c = loadGolden('model_vgg_block');
+    const c = loadGoldenCase('model_vgg_block');
     const { plan } = goldenPlan(c);
     const { slotSizes, slotOf } = assignSlots(plan);
     expect(slotOf.size).toBe(4); // conv1, relu1, conv2, relu2 (pool is the output)

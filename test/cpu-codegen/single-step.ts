@@ -1,19 +1,12 @@
-/** Test helpers: one-step plans over random data, and a seeded PRNG. */
+/** Test helpers: one-step plans over random data, run on the CPU backend and on the reference kernels. */
 import type { Activation, Plan, PlanStep } from '../../compiler/4-plan/plan.ts';
 import type { OpAttrs, OpName } from '../../compiler/ir/attrs.ts';
+import { createCpuExecutor } from '../../runtime/cpu/run-plan.ts';
 import { type Tensor, sizeOf } from '../../runtime/tensor.ts';
+import { runPlanOnReference } from '../reference/plan-reference.ts';
 
 /** mulberry32: deterministic uniform floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as prng } from '../../runtime/io/prng.ts';
 
 export function randomTensor(shape: readonly number[], rnd: () => number): Tensor {
   const data = new Float32Array(sizeOf(shape));
@@ -62,4 +55,22 @@ export function oneStepPlan<K extends OpName>(s: OneStep<K>): { plan: Plan; weig
     steps: [step],
   };
   return { plan, weights };
+}
+
+/** The step on the CPU backend (`got`) and on the reference kernels, runtime/reference (`want`). */
+export function cpuAndReference<K extends OpName>(s: OneStep<K>, feeds: Record<string, Tensor>): { got: Tensor; want: Tensor } {
+  const { plan, weights } = oneStepPlan(s);
+  return { got: createCpuExecutor(plan, weights).run(feeds).y, want: runPlanOnReference(plan, weights, feeds).y };
+}
+
+/** Largest |got - want|; Infinity when the lengths differ or a NaN meets a number (NaN matches NaN). */
+export function maxAbsDiff(got: Float32Array, want: ArrayLike<number>): number {
+  if (got.length !== want.length) return Infinity;
+  let d = 0;
+  for (let i = 0; i < got.length; i++) {
+    if (Number.isNaN(got[i]) && Number.isNaN(want[i])) continue;
+    const e = Math.abs(got[i] - want[i]);
+    d = Number.isNaN(e) ? Infinity : Math.max(d, e);
+  }
+  return d;
 }

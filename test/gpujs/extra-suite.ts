@@ -1,10 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PlanStep } from '../../compiler/4-plan/plan.ts';
 import { createGpuJsExecutor, type GpuJsExecutor, type GpuJsMode } from '../../runtime/gpujs/executor.ts';
+import { add, runOp } from '../../runtime/reference/index.ts';
 import type { Tensor } from '../../runtime/tensor.ts';
-import { toleranceFailures } from './golden.ts';
+import { expectClose } from '../golden.ts';
+import { convAttrs } from '../reference/helpers.ts';
+import { runPlanOnReference } from '../reference/plan-reference.ts';
 import { planOf, step } from './plan-helpers.ts';
-import { randomTensor, refBatchStatsNorm, refConv2d, refLinear, refSoftmax } from './reference.ts';
+import { randomTensor } from './random.ts';
 
 const TOL = { rtol: 1e-4, atol: 1e-5 };
 
@@ -12,17 +15,7 @@ function convStep(name: string, input: string, [N, C, H, W]: readonly number[], 
   return step({
     nodes: [name],
     op: 'conv2d',
-    attrs: {
-      in_channels: C,
-      out_channels: O,
-      kernel_size: [3, 3],
-      stride: [1, 1],
-      pads: [1, 1, 1, 1],
-      dilation: [1, 1],
-      groups: 1,
-      bias: true,
-      padding_mode: 'zeros',
-    },
+    attrs: convAttrs({ in_channels: C, out_channels: O, kernel_size: [3, 3], pads: [1, 1, 1, 1], bias: true }),
     inputs: [input],
     inputShapes: [[N, C, H, W]],
     params: { weight: `${name}.weight`, bias: `${name}.bias` },
@@ -57,38 +50,35 @@ export function extraSuite(mode: GpuJsMode, options: { large: boolean }): void {
       return e;
     };
 
+    /** The plan on the reference kernels (runtime/reference): what the executor must reproduce. */
+    const reference = (...args: Parameters<typeof runPlanOnReference>) => runPlanOnReference(...args).y;
+
     it('conv2d with a residual + relu epilogue', async () => {
       const x = randomTensor([1, 2, 5, 5], 1);
       const r = randomTensor([1, 3, 5, 5], 2);
       const w = randomTensor([3, 2, 3, 3], 3);
       const b = randomTensor([3], 4);
-      const plan = planOf({ x: x.shape, r: r.shape }, [
-        convStep('conv', 'x', x.shape, 3, { epilogue: { residual: 'r', activation: { kind: 'relu' } } }),
-      ]);
-      const exec = await make(plan, new Map([['conv.weight', w], ['conv.bias', b]]), mode);
+      const conv = convStep('conv', 'x', x.shape, 3, { epilogue: { residual: 'r', activation: { kind: 'relu' } } });
+      const plan = planOf({ x: x.shape, r: r.shape }, [conv]);
+      const weights = new Map([['conv.weight', w], ['conv.bias', b]]);
+      const exec = await make(plan, weights, mode);
       const { y } = await exec.run({ x, r });
-      const sum = refConv2d(x, w, b.data, 1).map((v, k) => v + r.data[k]);
-      const want = sum.map((v) => Math.max(v, 0));
+      const sum = add([runOp(conv.op, conv.attrs, [x], { weight: w, bias: b }), r]).data;
       expect(sum.some((v) => v < -0.1)).toBe(true); // relu has something to clamp
       expect(sum.some((v) => v > 0.1)).toBe(true);
-      expect(toleranceFailures(y.data, want, TOL)).toEqual([]);
+      expectClose(y, reference(plan, weights, { x, r }), TOL);
     });
 
     it('activation epilogues stay exact at extreme inputs (tanh, sigmoid, leaky_relu)', async () => {
       const values = [-100, -20, -3, -0.5, -1e-3, 0, 1e-3, 0.5, 3, 20, 100, 1e-6];
       const x: Tensor = { shape: [1, values.length], data: Float32Array.from(values) };
-      const cases = [
-        [{ kind: 'tanh' }, Math.tanh],
-        [{ kind: 'sigmoid' }, (v: number) => 1 / (1 + Math.exp(-v))],
-        [{ kind: 'leaky_relu', negative_slope: 0.2 }, (v: number) => (v < 0 ? 0.2 * v : v)],
-      ] as const;
-      for (const [activation, f] of cases) {
+      for (const activation of [{ kind: 'tanh' }, { kind: 'sigmoid' }, { kind: 'leaky_relu', negative_slope: 0.2 }] as const) {
         const plan = planOf({ x: x.shape }, [
           step({ nodes: ['id'], op: 'identity', attrs: {}, inputs: ['x'], inputShapes: [x.shape], output: 'id', outputShape: x.shape, epilogue: { residual: null, activation } }),
         ]);
         const exec = await make(plan, new Map(), mode);
         const { y } = await exec.run({ x });
-        expect(toleranceFailures(y.data, Float32Array.from(values, f), TOL), activation.kind).toEqual([]);
+        expectClose(y, reference(plan, new Map(), { x }), TOL, activation.kind);
       }
     });
 
@@ -100,11 +90,10 @@ export function extraSuite(mode: GpuJsMode, options: { large: boolean }): void {
       expect(Array.from((await exec.run({ x: ones })).y.data)).toEqual([F, F, F, F, F, F]);
 
       const x = randomTensor([2, F], 5);
-      const wr = randomTensor([3, F], 6);
-      const b = randomTensor([3], 7);
-      const exec2 = await make(planOf({ x: x.shape }, [linearStep(F, 3, 2, true)]), new Map([['fc.weight', wr], ['fc.bias', b]]), mode);
-      const { y } = await exec2.run({ x });
-      expect(toleranceFailures(y.data, refLinear(x, wr, b.data), { rtol: 1e-4, atol: 1e-4 })).toEqual([]);
+      const weights = new Map([['fc.weight', randomTensor([3, F], 6)], ['fc.bias', randomTensor([3], 7)]]);
+      const plan = planOf({ x: x.shape }, [linearStep(F, 3, 2, true)]);
+      const { y } = await (await make(plan, weights, mode)).run({ x });
+      expectClose(y, reference(plan, weights, { x }), { rtol: 1e-4, atol: 1e-4 });
     });
 
     it('inline plan parameter values take precedence over the weights', async () => {
@@ -128,7 +117,7 @@ export function extraSuite(mode: GpuJsMode, options: { large: boolean }): void {
           step({ nodes: ['sm'], op: 'softmax', attrs: { dim: 1 }, inputs: ['x'], inputShapes: [shape], output: 'sm', outputShape: shape }),
         ]);
         const { y } = await (await make(plan, new Map(), mode)).run({ x });
-        expect(toleranceFailures(y.data, refSoftmax(x, 1), TOL)).toEqual([]);
+        expectClose(y, reference(plan, new Map(), { x }), TOL);
       }
     });
 
@@ -146,25 +135,23 @@ export function extraSuite(mode: GpuJsMode, options: { large: boolean }): void {
         }),
       ]);
       const { y } = await (await make(plan, new Map(), mode)).run({ x });
-      expect(toleranceFailures(y.data, refBatchStatsNorm(x, 1e-5), TOL)).toEqual([]);
+      expectClose(y, reference(plan, new Map(), { x }), TOL);
     });
 
     it('runs again with new inputs and leaves earlier results untouched', async () => {
-      const w = randomTensor([4, 2, 3, 3], 10);
-      const b = randomTensor([4], 11);
+      const weights = new Map([['c1.weight', randomTensor([4, 2, 3, 3], 10)], ['c1.bias', randomTensor([4], 11)]]);
       const plan = planOf({ x: [1, 2, 6, 6] }, [
         convStep('c1', 'x', [1, 2, 6, 6], 4, { epilogue: { residual: null, activation: { kind: 'relu' } } }),
         step({ nodes: ['add'], op: 'add', attrs: {}, inputs: ['c1', 'c1'], inputShapes: [[1, 4, 6, 6], [1, 4, 6, 6]], output: 'add', outputShape: [1, 4, 6, 6] }),
       ]);
-      const exec = await make(plan, new Map([['c1.weight', w], ['c1.bias', b]]), mode);
-      const want = (x: Tensor) => refConv2d(x, w, b.data, 1).map((v) => 2 * Math.max(v, 0));
+      const exec = await make(plan, weights, mode);
       const x1 = randomTensor([1, 2, 6, 6], 12);
       const x2 = randomTensor([1, 2, 6, 6], 13);
       const first = (await exec.run({ x: x1 })).y;
       const firstCopy = first.data.slice();
       const second = (await exec.run({ x: x2 })).y;
-      expect(toleranceFailures(first.data, want(x1), TOL)).toEqual([]);
-      expect(toleranceFailures(second.data, want(x2), TOL)).toEqual([]);
+      expectClose(first, reference(plan, weights, { x: x1 }), TOL);
+      expectClose(second, reference(plan, weights, { x: x2 }), TOL);
       expect(first.data).toEqual(firstCopy);
     });
 
@@ -180,14 +167,12 @@ export function extraSuite(mode: GpuJsMode, options: { large: boolean }): void {
     if (options.large) {
       it('a 1x64x112x112 output is not broken by texture size limits', async () => {
         const x = randomTensor([1, 3, 112, 112], 14);
-        const w = randomTensor([64, 3, 3, 3], 15);
-        const b = randomTensor([64], 16);
+        const weights = new Map([['big.weight', randomTensor([64, 3, 3, 3], 15)], ['big.bias', randomTensor([64], 16)]]);
         const plan = planOf({ x: x.shape }, [convStep('big', 'x', x.shape, 64, { epilogue: { residual: null, activation: { kind: 'relu' } } })]);
-        const exec = await make(plan, new Map([['big.weight', w], ['big.bias', b]]), mode);
+        const exec = await make(plan, weights, mode);
         const { y } = await exec.run({ x });
         expect(y.shape).toEqual([1, 64, 112, 112]);
-        const want = refConv2d(x, w, b.data, 1).map((v) => Math.max(v, 0));
-        expect(toleranceFailures(y.data, want, TOL)).toEqual([]);
+        expectClose(y, reference(plan, weights, { x }), TOL);
       });
     }
   });

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGpuJsExecutor, type GpuJsExecutor, type GpuJsMode } from '../../runtime/gpujs/executor.ts';
-import { loadGoldenCases, toleranceFailures } from './golden.ts';
-import { goldenPlan } from './golden-plan.ts';
+import { expectClose, listGoldenCases, loadGoldenCase } from '../golden.ts';
+import { goldenPlan } from '../golden-plan.ts';
 
 /** Every golden `layer` and `model` case through the gpu.js executor in one mode, within the case's tolerance. */
 export function goldenSuite(mode: GpuJsMode): void {
-  const cases = loadGoldenCases(['layer', 'model']);
+  const cases = listGoldenCases(['layer', 'model']).map(loadGoldenCase);
 
   describe(`gpu.js ${mode}: golden layer and model cases`, () => {
     const open: GpuJsExecutor[] = [];
@@ -19,14 +19,13 @@ export function goldenSuite(mode: GpuJsMode): void {
     for (const c of cases) {
       it(`${c.kind} ${c.id}`, async () => {
         const g = goldenPlan(c);
-        expect(g.shapes[c.layers[c.layers.length - 1].name]).toEqual(c.output_shape);
-        for (const [layer, shape] of Object.entries(c.intermediate_shapes ?? {})) expect(g.shapes[layer], layer).toEqual(shape);
+        expect(g.shapes.get(c.layers[c.layers.length - 1].name)).toEqual(c.outputShape);
+        for (const [layer, shape] of Object.entries(c.intermediateShapes ?? {})) expect(g.shapes.get(layer), layer).toEqual(shape);
         const exec = await createGpuJsExecutor(g.plan, g.weights, mode);
         open.push(exec);
         expect(exec.backend).toBe(mode);
-        const { y } = await exec.run(g.feeds);
-        expect(y.shape).toEqual(g.expected.shape);
-        expect(toleranceFailures(y.data, g.expected.data, c.tolerance!)).toEqual([]);
+        const y = (await exec.run(g.feeds))[g.outputName];
+        expectClose(y, c.output!, c.tolerance!, c.id);
         expect(exec.backend).toBe(mode);
         exec.destroy();
       });

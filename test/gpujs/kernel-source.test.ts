@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { PlanStep } from '../../compiler/4-plan/plan.ts';
 import { gpujsKernelSource } from '../../compiler/5-codegen/gpujs/kernel-source.ts';
 import { createGpuJsExecutor } from '../../runtime/gpujs/executor.ts';
-import { loadGoldenCases } from './golden.ts';
-import { goldenPlan } from './golden-plan.ts';
+import { listGoldenCases, loadGoldenCase } from '../golden.ts';
+import { goldenPlan } from '../golden-plan.ts';
 import { planOf, step } from './plan-helpers.ts';
 
-const steps = loadGoldenCases(['layer', 'model']).flatMap((c) => goldenPlan(c).plan.steps);
+const steps = listGoldenCases(['layer', 'model']).flatMap((id) => goldenPlan(loadGoldenCase(id)).plan.steps);
 
 /** the source with its `// ...` comment lines removed */
 const code = (source: string) =>
@@ -49,7 +49,7 @@ describe('gpujsKernelSource', () => {
   });
 
   it('passes the step inputs, then params in state_dict order, then the residual', () => {
-    const s = goldenPlan(loadGoldenCases(['layer']).find((c) => c.id === 'batchnorm_eval')!).plan.steps[0];
+    const s = goldenPlan(loadGoldenCase('batchnorm_eval')).plan.steps[0];
     const k = gpujsKernelSource({ ...s, epilogue: { residual: 'skip', activation: { kind: 'relu' } } } as PlanStep);
     expect(k.argOrder).toEqual(['x', 'bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var', 'skip']);
     expect(k.args.map((a) => a.kind)).toEqual(['buffer', 'param', 'param', 'param', 'param', 'buffer']);

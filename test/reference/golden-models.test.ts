@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runGraph } from '../../runtime/reference/index.ts';
-import { expectClose, listGoldenCases, loadGoldenCase, weightsOf } from '../golden.ts';
-import { goldenToGraph } from '../golden-to-ir.ts';
+import { expectClose, listGoldenCases, loadGoldenCase } from '../golden.ts';
+import { referenceOutput } from '../golden-to-ir.ts';
 
 const ids = listGoldenCases('model');
 
@@ -12,9 +11,8 @@ describe('reference runGraph matches PyTorch on every golden model case', () => 
 
   it.each(ids)('%s', (id) => {
     const c = loadGoldenCase(id);
-    const graph = goldenToGraph(c);
     const seen: Record<string, number[]> = {};
-    const out = runGraph(graph, c.input, weightsOf(c.params), {
+    const y = referenceOutput(c, c.params, {
       tap: (nodeId, t) => {
         seen[nodeId] = [...t.shape];
       },
@@ -22,6 +20,6 @@ describe('reference runGraph matches PyTorch on every golden model case', () => 
     // every layer ran once, in order, with PyTorch's shape
     expect(Object.keys(seen)).toEqual(c.layers.map((l) => l.name));
     expect(seen).toEqual(c.intermediateShapes);
-    expectClose(out[graph.outputs[0]], c.output!, c.tolerance!, id);
+    expectClose(y, c.output!, c.tolerance!, id);
   });
 });

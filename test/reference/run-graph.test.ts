@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { OpAttrs } from '../../compiler/ir/attrs.ts';
 import { runGraph, runOp, type GraphLike } from '../../runtime/reference/index.ts';
 import type { Tensor } from '../../runtime/tensor.ts';
-import { t, values } from './helpers.ts';
+import { convAttrs, t, values } from './helpers.ts';
 
-const conv1x1: OpAttrs['conv2d'] = {
-  in_channels: 1,
-  out_channels: 1,
-  kernel_size: [1, 1],
-  stride: [1, 1],
-  pads: [0, 0, 0, 0],
-  dilation: [1, 1],
-  groups: 1,
-  bias: true,
-  padding_mode: 'zeros',
-};
+const conv1x1 = convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [1, 1], bias: true });
 
 // relu(conv(x)) + x, with the conv's bias written inline
 const graph: GraphLike = {
