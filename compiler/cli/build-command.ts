@@ -3,7 +3,7 @@ import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { emitDeclarations, emitModule } from '../5-codegen/module/emit-module.ts';
 import { compile } from '../index.ts';
-import { PASS_NAMES, passSelection, unknownPassMessage } from '../3-passes/index.ts';
+import { passSelection } from '../3-passes/index.ts';
 import { explainPasses } from '../report/explain.ts';
 import { backendName, parseBackend } from '../../runtime/backends.ts';
 import { printDiagnostics } from './check-command.ts';
@@ -11,6 +11,7 @@ import { CliError } from './errors.ts';
 import { readText } from './io.ts';
 import { limitsFrom, maxTensorOption } from './limits-option.ts';
 import { addCommands, type Io } from './main.ts';
+import { addCompileOptions } from './shared-options.ts';
 
 /** `--shape x=1,3,224,224` */
 export function parseShapes(values: readonly string[]): Record<string, number[]> {
@@ -35,24 +36,13 @@ interface BuildOptions {
   maxTensorMb?: number;
 }
 
-/** `--disable-pass NAME`, repeatable; a name that is no pass is a usage error. */
-function collectPassName(name: string, previous: string[]): string[] {
-  const wrong = unknownPassMessage(name);
-  if (wrong) throw new CliError(`--disable-pass: ${wrong}`, 2);
-  return [...previous, name];
-}
-
 addCommands((program: Command, io: Io) => {
-  program
-    .command('build')
+  addCompileOptions(program.command('build'))
     .description('compile to an ES module (with a .d.ts beside it) that Node or a browser can import')
     .argument('<file>', 'the .cnn file')
     .requiredOption('-o, --output <file>', 'the module to write, e.g. model.js')
     .option('--shape <name=dims>', 'concrete input sizes for symbolic dimensions (batch defaults to 1); repeat per input', (v: string, p: string[]) => [...p, v], [])
-    .option('--backend <backend>', 'cpu (plain JavaScript), wasm (WebAssembly SIMD; wasm:1 for one thread), gpujs, gpujs:webasm, gpujs:headlessgl, gpujs:cpu', 'cpu')
     .option('--model <name>', 'the model to build, when the file has several')
-    .option('--no-fuse', 'switch the optimizing passes off')
-    .option('--disable-pass <name>', `switch one optimizing pass off; repeatable (${PASS_NAMES.join(', ')})`, collectPassName, [])
     .option('--explain', 'print the plan before and after each optimizing pass, and the kernels')
     .addOption(maxTensorOption())
     .action((file: string, opts: BuildOptions) => {

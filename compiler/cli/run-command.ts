@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { compile } from '../index.ts';
-import { PASS_NAMES, passSelection, unknownPassMessage } from '../3-passes/index.ts';
+import { passSelection } from '../3-passes/index.ts';
 import { check } from '../front-end.ts';
 import { shapeToJson } from '../ir/dim.ts';
 import type { Graph } from '../ir/graph.ts';
@@ -20,6 +20,7 @@ import { readBytes, readText } from './io.ts';
 import { groupInputs, readBatch, readerFor } from './inputs.ts';
 import { limitsFrom, maxTensorOption } from './limits-option.ts';
 import { addCommands, type Io } from './main.ts';
+import { addCompileOptions } from './shared-options.ts';
 import { writeOutputs } from './outputs.ts';
 import { createProgress, type ProgressStream } from './progress.ts';
 
@@ -198,26 +199,15 @@ function describeNormalisation(opts: RunOptions): string {
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-/** `--disable-pass NAME`, repeatable; a name that is no pass is a usage error. */
-function collectPassName(name: string, previous: string[]): string[] {
-  const wrong = unknownPassMessage(name);
-  if (wrong) throw new CliError(`--disable-pass: ${wrong}`, 2);
-  return [...previous, name];
-}
-
 addCommands((program: Command, io: Io) => {
-  program
-    .command('run')
+  addCompileOptions(program.command('run'))
     .description('run a model on inputs (.npy arrays, PNG or JPEG images) and write each output as OUT/<name>.npy; --png draws feature maps')
     .argument('<file>', 'the .cnn file')
     .requiredOption('--input <name=file>', 'an input: a .npy, .png or .jpg file, or a folder of them; repeat (or give a folder) to make a batch', collect, [])
     .option('--weights <file>', 'a .safetensors state_dict (default: the file\'s `weights` line)')
     .requiredOption('--out <dir>', 'folder for the outputs')
-    .option('--backend <backend>', 'cpu (plain JavaScript), wasm (WebAssembly SIMD; wasm:1 for one thread), gpujs, gpujs:webasm, gpujs:headlessgl, gpujs:cpu', 'cpu')
     .option('--model <name>', 'the model to run, when the file has several')
     .option('--seed <n>', 'seed for default initialisation when no weights are given', '0')
-    .option('--no-fuse', 'switch the optimizing passes off')
-    .option('--disable-pass <name>', `switch one optimizing pass off; repeatable (${PASS_NAMES.join(', ')})`, collectPassName, [])
     .option('--scale <s>', 'images: multiply pixel values (0..255) by this, e.g. 1/255')
     .option('--mean <m>', 'images: subtract this per channel after scaling, e.g. 0.485,0.456,0.406')
     .option('--std <s>', 'images: then divide by this per channel, e.g. 0.229,0.224,0.225')
