@@ -11,6 +11,7 @@
  */
 import type { Plan } from '../../compiler/4-plan/plan.ts';
 import { cpuProgramSource } from '../../compiler/5-codegen/cpu/program-source.ts';
+import { bindParams, formatShape, sameShape } from '../plan-params.ts';
 import { type Tensor, sizeOf, tensor } from '../tensor.ts';
 
 export interface CpuExecutor {
@@ -31,10 +32,10 @@ export function createCpuExecutor(plan: Plan, weights: Map<string, Tensor>): Cpu
     run(feeds: Record<string, Tensor>): Record<string, Tensor> {
       const buffers: Record<string, Float32Array> = Object.create(null);
       for (const v of plan.inputs) {
-        if (!Object.hasOwn(feeds, v.name)) throw new Error(`missing input "${v.name}" (expected shape ${fmt(v.shape)})`);
+        if (!Object.hasOwn(feeds, v.name)) throw new Error(`missing input "${v.name}" (expected shape ${formatShape(v.shape)})`);
         const t = feeds[v.name];
         if (!sameShape(t.shape, v.shape)) {
-          throw new Error(`input "${v.name}": expected shape ${fmt(v.shape)}, got ${fmt(t.shape)}`);
+          throw new Error(`input "${v.name}": expected shape ${formatShape(v.shape)}, got ${formatShape(t.shape)}`);
         }
         if (!(t.data instanceof Float32Array) || t.data.length !== sizeOf(v.shape)) {
           throw new Error(`input "${v.name}": data must be a Float32Array of ${sizeOf(v.shape)} elements`);
@@ -50,31 +51,4 @@ export function createCpuExecutor(plan: Plan, weights: Map<string, Tensor>): Cpu
       return Object.fromEntries(plan.outputs.map((v) => [v.name, tensor(v.shape, out[v.buffer])]));
     },
   };
-}
-
-/** Param arrays by key: an inline/folded PlanParam.value wins over the weights file. */
-function bindParams(plan: Plan, weights: Map<string, Tensor>): Record<string, Float32Array> {
-  const params: Record<string, Float32Array> = Object.create(null);
-  for (const p of plan.params) {
-    let data: Float32Array;
-    if (p.value !== null) {
-      data = p.value;
-    } else {
-      const w = weights.get(p.key);
-      if (w === undefined) throw new Error(`missing parameter "${p.key}" (shape ${fmt(p.shape)}): not inline and not in the weights`);
-      if (!sameShape(w.shape, p.shape)) throw new Error(`parameter "${p.key}": expected shape ${fmt(p.shape)}, the weights have ${fmt(w.shape)}`);
-      data = w.data;
-    }
-    if (data.length !== sizeOf(p.shape)) throw new Error(`parameter "${p.key}": ${data.length} values for shape ${fmt(p.shape)}`);
-    params[p.key] = data;
-  }
-  return params;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-function fmt(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
 }

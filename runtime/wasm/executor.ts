@@ -13,11 +13,11 @@ import type { Plan } from '../../compiler/4-plan/plan.ts';
 import { kernelArgs } from '../../compiler/5-codegen/cpu/emit.ts';
 import { cpuKernelSource } from '../../compiler/5-codegen/cpu/kernel-source.ts';
 import { type WasmProgram, type WasmProgramOptions, wasmProgram } from '../../compiler/5-codegen/wasm/program.ts';
+import { bindParams } from '../plan-params.ts';
 import type { Tensor } from '../tensor.ts';
 import { relaxedSimdSupported, simdSupported } from './features.ts';
 import { type JsStep, programRunner, type WasmProfile } from './instance.ts';
 import { ModeChooser } from './mode-chooser.ts';
-import { bindParams } from './params.ts';
 import { ThreadPool } from './threads.ts';
 
 export type { WasmProfile } from './instance.ts';

@@ -11,8 +11,8 @@ import { wasmProgram } from './program.ts';
 export interface WasmModuleParts {
   /** declarations: WASM_BYTES, WASM_LAYOUT, the JavaScript kernels and JS_STEPS */
   readonly declarations: string;
-  /** the `load()` lines after the weights are bound (they return the model) */
-  readonly loadTail: readonly string[];
+  /** the `load()` line that creates `runner` (whose run(feeds) runs the model) from the bound weights */
+  readonly createRunner: string;
 }
 
 export function wasmModuleParts(plan: Plan): WasmModuleParts {
@@ -33,18 +33,6 @@ export function wasmModuleParts(plan: Plan): WasmModuleParts {
     ...js,
     `const JS_STEPS = new Map([${entries.join(', ')}]);`,
   ].join('\n');
-  const loadTail = [
-    '  const runner = await __cnncSupport.createWasmRunner(WASM_LAYOUT, WASM_BYTES, JS_STEPS, PLAN, weights);',
-    '  return {',
-    "    backend: 'wasm',",
-    '    inputs,',
-    '    outputs,',
-    '    async run(feeds) {',
-    '      __cnncSupport.checkFeeds(inputs, feeds);',
-    '      return runner.run(feeds);',
-    '    },',
-    '    destroy() {},',
-    '  };',
-  ];
-  return { declarations, loadTail };
+  const createRunner = '  const runner = await __cnncSupport.createWasmRunner(WASM_LAYOUT, WASM_BYTES, JS_STEPS, PLAN, weights);';
+  return { declarations, createRunner };
 }

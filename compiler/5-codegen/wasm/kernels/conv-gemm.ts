@@ -19,10 +19,11 @@
  * bounds checks.
  */
 import type { Epilogue } from '../../../4-plan/plan.ts';
-import { Func, type Local } from '../encoder.ts';
+import type { Func, Local } from '../encoder.ts';
 import type { ShiftedPlanes } from './conv-source.ts';
 import { ocBlocks } from '../packs.ts';
-import { madd, scalarEpilogue, vecEpilogue } from './simd.ts';
+import { divMod, forEachUnit, setIndexed, setOffset, unitFunction } from './loops.ts';
+import { scalarEpilogue, splatOrZero, tileStep, vecEpilogue } from './simd.ts';
 
 export interface GemmConvShape {
   readonly N: number;
@@ -83,8 +84,8 @@ export function gemmConvFunction(s: GemmConvShape, sp: ShiftedPlanes, tiling: Ge
   const resDelta = at.residual === null ? 0 : at.residual - at.out;
   const hasRes = at.residual !== null;
 
-  const f = new Func(['i32', 'i32', 'i32'], []);
-  const [lo, hi, tid] = [f.param(0), f.param(1), f.param(2)];
+  const frame = unitFunction();
+  const { f, tid } = frame;
   const i32 = () => f.local('i32');
   const u = i32(), n = i32(), t = i32(), p0 = i32(), r0 = i32(), c0 = i32();
   const srcT = i32(), gSrc = i32(), pA = i32(), pB = i32(), pK = i32(), bAddr = i32(), pBias = i32();
@@ -111,26 +112,14 @@ export function gemmConvFunction(s: GemmConvShape, sp: ShiftedPlanes, tiling: Ge
       f.i32Add();
       f.localSet(bAddr);
     }
-    for (let v = 0; v < NV; v++) {
-      f.localGet(T > 1 ? bAddr : pB);
-      f.v128Load((T > 1 ? 0 : kIdx * chanBytes) + v * 16, 0);
-      f.localSet(bv[v]);
-    }
-    for (let m = 0; m < M; m++) {
-      f.localGet(pA);
-      f.v128Load32Splat((kIdx * M + m) * 4);
-      f.localSet(wv);
-      for (let v = 0; v < NV; v++) madd(f, acc[m][v], wv, bv[v], relaxed);
-    }
+    const bAt = T > 1 ? { addr: bAddr, offset: 0 } : { addr: pB, offset: kIdx * chanBytes };
+    tileStep(f, acc, M, bAt, bv, { addr: pA, offset: kIdx * M * 4, stride: 4 }, wv, relaxed);
   };
 
   const block = (M: number): void => {
     for (let m = 0; m < M; m++) {
       for (let v = 0; v < NV; v++) {
-        if (at.bias !== null) {
-          f.localGet(pBias);
-          f.v128Load32Splat(m * 4);
-        } else f.f32x4Const(0);
+        splatOrZero(f, at.bias !== null ? pBias : null, m * 4);
         f.localSet(acc[m][v]);
       }
     }
@@ -162,12 +151,7 @@ export function gemmConvFunction(s: GemmConvShape, sp: ShiftedPlanes, tiling: Ge
         f.localGet(oOff);
         f.i32Add();
         f.localSet(oidx);
-        if (hasRes) {
-          f.localGet(oidx);
-          f.i32Const(resDelta);
-          f.i32Add();
-          f.localSet(ridx);
-        }
+        if (hasRes) setOffset(f, ridx, oidx, resDelta);
         for (let m = 0; m < M; m++) {
           for (let v = 0; v < NV; v++) {
             f.localGet(oidx);
@@ -217,12 +201,7 @@ export function gemmConvFunction(s: GemmConvShape, sp: ShiftedPlanes, tiling: Ge
               f.localGet(oOff);
               f.i32Add();
               f.localSet(oidx);
-              if (hasRes) {
-                f.localGet(oidx);
-                f.i32Const(resDelta);
-                f.i32Add();
-                f.localSet(ridx);
-              }
+              if (hasRes) setOffset(f, ridx, oidx, resDelta);
               f.localGet(tb);
               f.localGet(jj);
               f.i32Const(2);
@@ -246,51 +225,20 @@ export function gemmConvFunction(s: GemmConvShape, sp: ShiftedPlanes, tiling: Ge
     f.addI32(oOff, M * OHW * 4);
   };
 
-  f.block(() => {
-    f.localGet(lo);
-    f.localGet(hi);
-    f.i32GeU();
-    f.brIf(0);
-    // this thread's tile scratch
-    f.localGet(tid);
-    f.i32Const(at.threadStride);
-    f.i32Mul();
-    f.i32Const(at.threadScratch);
-    f.i32Add();
-    f.localSet(tb);
-    f.localGet(lo);
-    f.localSet(u);
-    f.loop(() => {
-      if (s.N > 1) {
-        f.localGet(u);
-        f.i32Const(TPI);
-        f.i32DivU();
-        f.localTee(n);
-        f.i32Const(TPI);
-        f.i32Mul();
-        f.localGet(u);
-        f.i32Sub();
-        f.i32Const(-1);
-        f.i32Mul();
-        f.localSet(t);
-      } else {
-        f.localGet(u);
-        f.localSet(t);
-      }
+  forEachUnit(
+    frame,
+    u,
+    () => {
+      // image n and tile t of unit u
+      f.localGet(u);
+      if (s.N > 1) divMod(f, u, TPI, n, t);
+      else f.localSet(t);
+      // the tile's first flat position p0, at row r0 and column c0
       f.localGet(t);
       f.i32Const(NR);
       f.i32Mul();
       f.localTee(p0);
-      f.i32Const(sp.Wq);
-      f.i32DivU();
-      f.localTee(r0);
-      f.i32Const(sp.Wq);
-      f.i32Mul();
-      f.localGet(p0);
-      f.i32Sub();
-      f.i32Const(-1);
-      f.i32Mul();
-      f.localSet(c0);
+      divMod(f, p0, sp.Wq, r0, c0);
       if (sp.Wq === s.OW) {
         // no garbage columns (e.g. 1x1 convs): flat positions are output positions, and every tile
         // but a partial last one is contiguous in the output even across rows
@@ -328,27 +276,19 @@ export function gemmConvFunction(s: GemmConvShape, sp: ShiftedPlanes, tiling: Ge
         else if (nFull > 1) f.forLoop(blk, 0, nFull, 1, () => block(MR), { atLeastOnce: true });
         if (blocks.length > nFull) block(blocks[blocks.length - 1]);
       };
-      if (s.G === 1) {
-        f.localGet(srcT);
-        f.localSet(gSrc);
-        group();
-      } else {
-        f.localGet(srcT);
-        f.localSet(gSrc);
+      f.localGet(srcT);
+      f.localSet(gSrc);
+      if (s.G === 1) group();
+      else {
         f.forLoop(g, 0, s.G, 1, () => {
           group();
           f.addI32(gSrc, s.Cg * chanBytes);
         }, { atLeastOnce: true });
       }
-      f.localGet(u);
-      f.i32Const(1);
-      f.i32Add();
-      f.localTee(u);
-      f.localGet(hi);
-      f.i32LtU();
-      f.brIf(0);
-    });
-  });
+    },
+    // this thread's tile scratch
+    () => setIndexed(f, tb, tid, at.threadStride, at.threadScratch),
+  );
   return f;
 }
 

@@ -12,7 +12,7 @@ import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
 import { planeGeometry, shiftedPlanes, type ShiftedPlanes } from './conv-source.ts';
 import { gemmConvFunction, type GemmConvShape, type GemmTiling, packedConvGemmFloats, tileScratchBytes, tilesPerImage } from './conv-gemm.ts';
 import { prepFunction } from './prep.ts';
-import { wasmActivation } from './simd.ts';
+import { splitEpilogue } from './simd.ts';
 import { depthwiseKernel } from './depthwise.ts';
 import { winogradKernel, winogradPays } from './winograd.ts';
 
@@ -48,7 +48,7 @@ export function gemmConvKernel(step: PlanStep<'conv2d'>, tiling: GemmTiling): St
   if (a.bias) packs.push({ floats: a.out_channels, spec: { kind: 'copy', param: 'bias' } });
   const units = g.N * tilesPerImage(shape, sp, tiling);
   const flops = 2 * g.N * a.out_channels * shape.Cg * T * g.OH * g.OW;
-  const jsAct = !wasmActivation(step.epilogue.activation);
+  const { inWasm: ep, after } = splitEpilogue(step.epilogue);
   return {
     describe: `implicit GEMM ${tiling.MR}x${NR} over ${sp.prep ? `padded${sp.prep.phases.length > 1 ? ', phase-split' : ''} copies of the` : 'the'} input planes`,
     scratch: { shared: prepFloats * 4, perThread: tileScratchBytes(tiling) },
@@ -62,7 +62,6 @@ export function gemmConvKernel(step: PlanStep<'conv2d'>, tiling: GemmTiling): St
         ctx.mod.addFunction(prepFunction(g, sp, { src: input, dst: ctx.sharedScratch }), fn);
         phases.push({ kind: 'wasm', fn, units: g.N * g.C, cost: g.N * g.C * sp.chanFloats });
       }
-      const ep = jsAct ? { ...step.epilogue, activation: null } : step.epilogue;
       const fn = ctx.name('gemm');
       const func = gemmConvFunction(shape, sp, tiling, {
         src: sp.prep ? ctx.sharedScratch : input,
@@ -76,8 +75,7 @@ export function gemmConvKernel(step: PlanStep<'conv2d'>, tiling: GemmTiling): St
         threadStride: ctx.threadScratchStride,
       }, ep, ctx.relaxed);
       ctx.mod.addFunction(func, fn);
-      phases.push({ kind: 'wasm', fn, units, cost: flops });
-      if (jsAct) phases.push({ kind: 'js-activation', activation: step.epilogue.activation! });
+      phases.push({ kind: 'wasm', fn, units, cost: flops }, ...after);
       return phases;
     },
   };

@@ -10,11 +10,12 @@
  * row's last 1-3 columns).
  */
 import type { Epilogue, PlanStep } from '../../../4-plan/plan.ts';
-import { Func, type Local } from '../encoder.ts';
+import type { Func, Local } from '../encoder.ts';
 import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
 import { planeGeometry, type PlaneGeometry, shiftedPlanes, type ShiftedPlanes } from './conv-source.ts';
+import { forEachUnit, setIndexed, setOffset, unitFunction } from './loops.ts';
 import { planePreparer } from './prep.ts';
-import { madd, storeLanes, vecEpilogue, wasmActivation } from './simd.ts';
+import { madd, splatOrZero, splitEpilogue, storeWithEpilogue } from './simd.ts';
 
 /** Floats a depthwise unit may read past its (prepared or input) plane. */
 function overreadOf(sp: ShiftedPlanes, OH: number, OW: number, planeFloats: number): number {
@@ -30,7 +31,7 @@ export function depthwiseKernel(step: PlanStep<'conv2d'>): StepKernel {
   const T = sp.taps.length;
   const planeFloats = sp.prep ? sp.chanFloats : g.H * g.W;
   const over = overreadOf(sp, g.OH, g.OW, planeFloats);
-  const jsAct = !wasmActivation(step.epilogue.activation);
+  const { inWasm: ep, after } = splitEpilogue(step.epilogue);
   const packs: PackRequest[] = [{ floats: a.out_channels * T, spec: { kind: 'copy', param: 'weight' } }];
   if (a.bias) packs.push({ floats: a.out_channels, spec: { kind: 'copy', param: 'bias' } });
   return {
@@ -40,7 +41,6 @@ export function depthwiseKernel(step: PlanStep<'conv2d'>): StepKernel {
     packs,
     emit(ctx: EmitContext): Phase[] {
       const fn = ctx.name('depthwise');
-      const ep = jsAct ? { ...step.epilogue, activation: null } : step.epilogue;
       ctx.mod.addFunction(
         depthwiseFunction(g, sp, OCg, {
           input: ctx.buffer(step.inputs[0]),
@@ -53,9 +53,7 @@ export function depthwiseKernel(step: PlanStep<'conv2d'>): StepKernel {
         }, ep, ctx.relaxed),
         fn,
       );
-      const phases: Phase[] = [{ kind: 'wasm', fn, units: g.N * g.C, cost: 2 * g.N * a.out_channels * T * g.OH * g.OW }];
-      if (jsAct) phases.push({ kind: 'js-activation', activation: step.epilogue.activation! });
-      return phases;
+      return [{ kind: 'wasm', fn, units: g.N * g.C, cost: 2 * g.N * a.out_channels * T * g.OH * g.OW }, ...after];
     },
   };
 }
@@ -80,8 +78,8 @@ function depthwiseFunction(g: PlaneGeometry, sp: ShiftedPlanes, OCg: number, at:
   const hasRes = at.residual !== null;
   const resDelta = hasRes ? at.residual! - at.out : 0;
 
-  const f = new Func(['i32', 'i32', 'i32'], []);
-  const [lo, hi, tid] = [f.param(0), f.param(1), f.param(2)];
+  const frame = unitFunction();
+  const { f, tid } = frame;
   const i32 = () => f.local('i32');
   const u = i32(), plane = i32(), srcPlane = i32(), scratch = i32(), outPlane = i32(), mo = i32();
   const oh = i32(), rowIn = i32(), rowOut = i32(), rowRes = i32(), j = i32(), pW = i32(), pBias = i32();
@@ -92,56 +90,30 @@ function depthwiseFunction(g: PlaneGeometry, sp: ShiftedPlanes, OCg: number, at:
   const tmp = f.local('v128');
   const prepare = sp.prep ? planePreparer(f, g, sp) : null;
 
-  /** acc = bias + sum of taps at rowIn + byte offset `off`; leaves the epilogue result in acc. */
-  const vector = (off: number): void => {
+  /** The first `lanes` outputs of the row at rowOut: bias + sum of taps at rowIn, then the epilogue. */
+  const vector = (lanes: number): void => {
     f.localGet(bias);
     f.localSet(acc);
     for (let t = 0; t < T; t++) {
       f.localGet(rowIn);
-      f.v128Load(off + sp.taps[t] * 4, 0);
+      f.v128Load(sp.taps[t] * 4, 0);
       f.localSet(x);
       madd(f, acc, w[t], x, relaxed);
     }
-    vecEpilogue(f, ep, acc, hasRes ? { addr: rowRes, offset: off } : null, tmp);
-    f.localSet(acc);
+    storeWithEpilogue(f, ep, acc, hasRes ? { addr: rowRes, offset: 0 } : null, tmp, rowOut, 0, lanes);
   };
 
-  f.block(() => {
-    f.localGet(lo);
-    f.localGet(hi);
-    f.i32GeU();
-    f.brIf(0);
-    f.localGet(tid);
-    f.i32Const(at.threadStride);
-    f.i32Mul();
-    f.i32Const(at.threadScratch);
-    f.i32Add();
-    f.localSet(scratch);
-    f.localGet(lo);
-    f.localSet(u);
-    f.loop(() => {
+  forEachUnit(
+    frame,
+    u,
+    () => {
       // the unit's plane: prepared into scratch, or the input plane itself
-      f.localGet(u);
-      f.i32Const(g.H * g.W * 4);
-      f.i32Mul();
-      f.i32Const(at.input);
-      f.i32Add();
-      f.localSet(srcPlane);
-      if (prepare) {
-        prepare(srcPlane, scratch);
-        f.localGet(scratch);
-        f.localSet(plane);
-      } else {
-        f.localGet(srcPlane);
-        f.localSet(plane);
-      }
+      setIndexed(f, srcPlane, u, g.H * g.W * 4, at.input);
+      prepare?.(srcPlane, scratch);
+      f.localGet(prepare ? scratch : srcPlane);
+      f.localSet(plane);
       // first output channel of the unit: (n*C + c) * OCg = u * OCg
-      f.localGet(u);
-      f.i32Const(OCg * OHW * 4);
-      f.i32Mul();
-      f.i32Const(at.out);
-      f.i32Add();
-      f.localSet(outPlane);
+      setIndexed(f, outPlane, u, OCg * OHW * 4, at.out);
       f.localGet(u);
       f.i32Const(g.C);
       f.i32RemU();
@@ -165,35 +137,23 @@ function depthwiseFunction(g: PlaneGeometry, sp: ShiftedPlanes, OCg: number, at:
           f.v128Load32Splat(t * 4);
           f.localSet(w[t]);
         }
-        if (at.bias !== null) {
-          f.localGet(pBias);
-          f.v128Load32Splat(0);
-        } else f.f32x4Const(0);
+        splatOrZero(f, at.bias !== null ? pBias : null, 0);
         f.localSet(bias);
         f.localGet(plane);
         f.localSet(rowIn);
         f.localGet(outPlane);
         f.localSet(rowOut);
         f.forLoop(oh, 0, OH, 1, () => {
-          if (hasRes) {
-            f.localGet(rowOut);
-            f.i32Const(resDelta);
-            f.i32Add();
-            f.localSet(rowRes);
-          }
+          if (hasRes) setOffset(f, rowRes, rowOut, resDelta);
           if (fullVecs > 0) {
             f.forLoop(j, 0, fullVecs, 1, () => {
-              vector(0);
-              storeLanes(f, rowOut, 0, acc, 4);
+              vector(4);
               f.addI32(rowIn, 16);
               f.addI32(rowOut, 16);
               if (hasRes) f.addI32(rowRes, 16);
             }, { atLeastOnce: true });
           }
-          if (tail > 0) {
-            vector(0);
-            storeLanes(f, rowOut, 0, acc, tail);
-          }
+          if (tail > 0) vector(tail);
           // to the next row: rowIn moved fullVecs*16 bytes, rowOut too
           f.addI32(rowIn, Wq * 4 - fullVecs * 16);
           f.addI32(rowOut, OW * 4 - fullVecs * 16);
@@ -202,14 +162,8 @@ function depthwiseFunction(g: PlaneGeometry, sp: ShiftedPlanes, OCg: number, at:
         f.addI32(pW, T * 4);
         f.addI32(pBias, 4);
       }, { atLeastOnce: true });
-      f.localGet(u);
-      f.i32Const(1);
-      f.i32Add();
-      f.localTee(u);
-      f.localGet(hi);
-      f.i32LtU();
-      f.brIf(0);
-    });
-  });
+    },
+    () => setIndexed(f, scratch, tid, at.threadStride, at.threadScratch),
+  );
   return f;
 }

@@ -9,9 +9,10 @@
  *   1-3 floats use lane stores so planes can be split across threads.
  */
 import type { Activation, Epilogue, PlanStep } from '../../../4-plan/plan.ts';
-import { Func } from '../encoder.ts';
+import type { Func } from '../encoder.ts';
 import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
-import { storeLanes, vecActivation, vecEpilogue, wasmActivation } from './simd.ts';
+import { forEachUnit, ifAnyUnits, unitFunction } from './loops.ts';
+import { splitEpilogue, storeWithEpilogue, vecActivation, vecEpilogue } from './simd.ts';
 
 const CHUNK = 4096;
 
@@ -27,7 +28,7 @@ function opActivation(step: PlanStep): Activation | null {
 export function elementwiseKernel(step: PlanStep): StepKernel {
   const n = sizeOf(step.outputShape);
   for (const s of step.inputShapes) if (sizeOf(s) !== n) throw new Error(`wasm codegen: ${step.op} input size differs from its output`);
-  const jsAct = !wasmActivation(step.epilogue.activation);
+  const { inWasm: ep, after } = splitEpilogue(step.epilogue);
   return {
     describe: `SIMD elementwise ${step.op}`,
     scratch: { shared: 0, perThread: 0 },
@@ -35,30 +36,23 @@ export function elementwiseKernel(step: PlanStep): StepKernel {
     packs: [],
     emit(ctx: EmitContext): Phase[] {
       const fn = ctx.name(step.op);
-      const ep = jsAct ? { ...step.epilogue, activation: null } : step.epilogue;
       const inputs = step.inputs.map((b) => ctx.buffer(b));
       const res = step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual);
       ctx.mod.addFunction(elementwiseFunction(n, inputs, ctx.buffer(step.output), res, opActivation(step), ep), fn);
-      const phases: Phase[] = [{ kind: 'wasm', fn, units: Math.ceil(n / CHUNK), cost: n * (inputs.length + 1) }];
-      if (jsAct) phases.push({ kind: 'js-activation', activation: step.epilogue.activation! });
-      return phases;
+      return [{ kind: 'wasm', fn, units: Math.ceil(n / CHUNK), cost: n * (inputs.length + 1) }, ...after];
     },
   };
 }
 
 function elementwiseFunction(n: number, inputs: readonly number[], out: number, res: number | null, act: Activation | null, ep: Epilogue): Func {
-  const f = new Func(['i32', 'i32', 'i32'], []);
-  const [lo, hi] = [f.param(0), f.param(1)];
+  const frame = unitFunction();
+  const { f, lo, hi } = frame;
   const p = f.local('i32');
   const end = f.local('i32');
   const v = f.local('v128');
   const tmp = f.local('v128');
   const bytes = Math.ceil(n / 4) * 16;
-  f.block(() => {
-    f.localGet(lo);
-    f.localGet(hi);
-    f.i32GeU();
-    f.brIf(0);
+  ifAnyUnits(frame, () => {
     // byte range [lo * CHUNK * 4, min(hi * CHUNK * 4, bytes)), relative to each buffer
     f.localGet(lo);
     f.i32Const(CHUNK * 4);
@@ -101,7 +95,7 @@ export function batchnormKernel(step: PlanStep<'batchnorm2d'>): StepKernel {
   const N = shape[0];
   const C = shape[1];
   const inner = sizeOf(shape.slice(2));
-  const jsAct = !wasmActivation(step.epilogue.activation);
+  const { inWasm: ep, after } = splitEpilogue(step.epilogue);
   const packs: PackRequest[] = (['scale', 'shift'] as const).map((which) => ({ floats: C, spec: { kind: 'batchnorm', which, C, eps: a.eps, affine: a.affine } }));
   return {
     describe: 'SIMD per-channel scale and shift (running statistics folded at load time)',
@@ -110,10 +104,9 @@ export function batchnormKernel(step: PlanStep<'batchnorm2d'>): StepKernel {
     packs,
     emit(ctx: EmitContext): Phase[] {
       const fn = ctx.name('batchnorm');
-      const ep = jsAct ? { ...step.epilogue, activation: null } : step.epilogue;
       const res = step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual);
-      const f = new Func(['i32', 'i32', 'i32'], []);
-      const [lo, hi] = [f.param(0), f.param(1)];
+      const frame = unitFunction();
+      const { f } = frame;
       const u = f.local('i32'), p = f.local('i32'), j = f.local('i32'), c = f.local('i32');
       const scale = f.local('v128'), shift = f.local('v128'), v = f.local('v128'), tmp = f.local('v128');
       const x = ctx.buffer(step.inputs[0]);
@@ -126,53 +119,34 @@ export function batchnormKernel(step: PlanStep<'batchnorm2d'>): StepKernel {
         f.localGet(shift);
         f.f32x4Add();
         f.localSet(v);
-        vecEpilogue(f, ep, v, res === null ? null : { addr: p, offset: res }, tmp);
-        f.localSet(v);
-        storeLanes(f, p, out, v, lanes);
+        storeWithEpilogue(f, ep, v, res === null ? null : { addr: p, offset: res }, tmp, p, out, lanes);
       };
-      f.block(() => {
-        f.localGet(lo);
-        f.localGet(hi);
-        f.i32GeU();
-        f.brIf(0);
-        f.localGet(lo);
-        f.localSet(u);
-        f.loop(() => {
-          f.localGet(u);
-          f.i32Const(C);
-          f.i32RemU();
-          f.i32Const(4);
-          f.i32Mul();
-          f.localTee(c);
-          f.v128Load32Splat(ctx.pack(0));
-          f.localSet(scale);
-          f.localGet(c);
-          f.v128Load32Splat(ctx.pack(1));
-          f.localSet(shift);
-          f.localGet(u);
-          f.i32Const(inner * 4);
-          f.i32Mul();
-          f.localSet(p);
-          if (inner >= 4) {
-            f.forLoop(j, 0, Math.floor(inner / 4), 1, () => {
-              vec(4);
-              f.addI32(p, 16);
-            }, { atLeastOnce: true });
-          }
-          if (inner % 4 > 0) vec(inner % 4);
-          f.localGet(u);
-          f.i32Const(1);
-          f.i32Add();
-          f.localTee(u);
-          f.localGet(hi);
-          f.i32LtU();
-          f.brIf(0);
-        });
+      forEachUnit(frame, u, () => {
+        f.localGet(u);
+        f.i32Const(C);
+        f.i32RemU();
+        f.i32Const(4);
+        f.i32Mul();
+        f.localTee(c);
+        f.v128Load32Splat(ctx.pack(0));
+        f.localSet(scale);
+        f.localGet(c);
+        f.v128Load32Splat(ctx.pack(1));
+        f.localSet(shift);
+        f.localGet(u);
+        f.i32Const(inner * 4);
+        f.i32Mul();
+        f.localSet(p);
+        if (inner >= 4) {
+          f.forLoop(j, 0, Math.floor(inner / 4), 1, () => {
+            vec(4);
+            f.addI32(p, 16);
+          }, { atLeastOnce: true });
+        }
+        if (inner % 4 > 0) vec(inner % 4);
       });
       ctx.mod.addFunction(f, fn);
-      const phases: Phase[] = [{ kind: 'wasm', fn, units: N * C, cost: 2 * N * C * inner }];
-      if (jsAct) phases.push({ kind: 'js-activation', activation: step.epilogue.activation! });
-      return phases;
+      return [{ kind: 'wasm', fn, units: N * C, cost: 2 * N * C * inner }, ...after];
     },
   };
 }

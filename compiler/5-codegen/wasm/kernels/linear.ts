@@ -9,10 +9,11 @@
  * is fused into the store; a last, partial panel stores only its valid lanes.
  */
 import type { Epilogue, PlanStep } from '../../../4-plan/plan.ts';
-import { Func, type Local } from '../encoder.ts';
+import type { Func, Local } from '../encoder.ts';
 import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
 import { LINEAR_NR } from '../packs.ts';
-import { madd, storeLanes, vecEpilogue, wasmActivation } from './simd.ts';
+import { forEachUnit, setIndexed, setOffset, unitFunction } from './loops.ts';
+import { splitEpilogue, storeWithEpilogue, tileStep } from './simd.ts';
 
 const NR = LINEAR_NR;
 const NV = NR / 4;
@@ -31,7 +32,7 @@ export function linearKernel(step: PlanStep<'linear'>): StepKernel {
   const OUT = step.attrs.out_features;
   const s: LinearShape = { R: inShape.reduce((a, b) => a * b, 1) / IN, IN, OUT };
   const panels = Math.ceil(OUT / NR);
-  const jsAct = !wasmActivation(step.epilogue.activation);
+  const { inWasm: ep, after } = splitEpilogue(step.epilogue);
   const packs: PackRequest[] = [{ floats: panels * IN * NR, spec: { kind: 'linear', shape: s } }];
   if (step.attrs.bias) packs.push({ floats: panels * NR, spec: { kind: 'copy', param: 'bias' } });
   return {
@@ -41,13 +42,10 @@ export function linearKernel(step: PlanStep<'linear'>): StepKernel {
     packs,
     emit(ctx: EmitContext): Phase[] {
       const fn = ctx.name('linear');
-      const ep = jsAct ? { ...step.epilogue, activation: null } : step.epilogue;
       const res = step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual);
       const addr = { x: ctx.buffer(step.inputs[0]), w: ctx.pack(0), bias: step.attrs.bias ? ctx.pack(1) : null, out: ctx.buffer(step.output), res };
       ctx.mod.addFunction(linearFunction(s, addr, ep, ctx.relaxed), fn);
-      const phases: Phase[] = [{ kind: 'wasm', fn, units: panels, cost: 2 * s.R * IN * OUT }];
-      if (jsAct) phases.push({ kind: 'js-activation', activation: step.epilogue.activation! });
-      return phases;
+      return [{ kind: 'wasm', fn, units: panels, cost: 2 * s.R * IN * OUT }, ...after];
     },
   };
 }
@@ -66,8 +64,8 @@ function linearFunction(s: LinearShape, at: LinearAddresses, ep: Epilogue, relax
   const lastLanes = OUT - (panels - 1) * NR;
   const resDelta = at.res === null ? 0 : at.res - at.out;
 
-  const f = new Func(['i32', 'i32', 'i32'], []);
-  const [lo, hi] = [f.param(0), f.param(1)];
+  const frame = unitFunction();
+  const { f } = frame;
   const i32 = () => f.local('i32');
   const panel = i32(), wPanel = i32(), pw = i32(), px = i32(), xRow = i32(), oRow = i32(), rRow = i32(), rb = i32(), i = i32();
   const acc: Local[][] = Array.from({ length: MR }, () => Array.from({ length: NV }, () => f.local('v128')));
@@ -93,17 +91,8 @@ function linearFunction(s: LinearShape, at: LinearAddresses, ep: Epilogue, relax
     f.localGet(xRow);
     f.localSet(px);
     f.forLoop(i, 0, IN, 1, () => {
-      for (let v = 0; v < NV; v++) {
-        f.localGet(pw);
-        f.v128Load(v * 16, 0);
-        f.localSet(bv[v]);
-      }
-      for (let m = 0; m < M; m++) {
-        f.localGet(px);
-        f.v128Load32Splat(m * IN * 4);
-        f.localSet(xv);
-        for (let v = 0; v < NV; v++) madd(f, acc[m][v], xv, bv[v], relaxed);
-      }
+      // B: the panel's weight vectors; A: one x value per row
+      tileStep(f, acc, M, { addr: pw, offset: 0 }, bv, { addr: px, offset: 0, stride: IN * 4 }, xv, relaxed);
       f.addI32(pw, NR * 4);
       f.addI32(px, 4);
     }, { atLeastOnce: true });
@@ -113,18 +102,12 @@ function linearFunction(s: LinearShape, at: LinearAddresses, ep: Epilogue, relax
         for (let v = 0; v < NV; v++) {
           const n = Math.min(4, Math.max(0, lanes - v * 4));
           if (n === 0) continue;
-          vecEpilogue(f, ep, acc[m][v], at.res === null ? null : { addr: rRow, offset: (m * OUT + v * 4) * 4 }, tmp);
-          f.localSet(acc[m][v]);
-          storeLanes(f, oRow, (m * OUT + v * 4) * 4, acc[m][v], n);
+          const off = (m * OUT + v * 4) * 4;
+          storeWithEpilogue(f, ep, acc[m][v], at.res === null ? null : { addr: rRow, offset: off }, tmp, oRow, off, n);
         }
       }
     };
-    if (at.res !== null) {
-      f.localGet(oRow);
-      f.i32Const(resDelta);
-      f.i32Add();
-      f.localSet(rRow);
-    }
+    if (at.res !== null) setOffset(f, rRow, oRow, resDelta);
     if (lastLanes === NR) store(NR);
     else {
       f.localGet(panel);
@@ -134,45 +117,19 @@ function linearFunction(s: LinearShape, at: LinearAddresses, ep: Epilogue, relax
     }
   };
 
-  f.block(() => {
-    f.localGet(lo);
-    f.localGet(hi);
-    f.i32GeU();
-    f.brIf(0);
-    f.localGet(lo);
-    f.localSet(panel);
-    f.loop(() => {
-      f.localGet(panel);
-      f.i32Const(IN * NR * 4);
-      f.i32Mul();
-      f.i32Const(at.w);
-      f.i32Add();
-      f.localSet(wPanel);
-      f.i32Const(at.x);
-      f.localSet(xRow);
-      f.localGet(panel);
-      f.i32Const(NR * 4);
-      f.i32Mul();
-      f.i32Const(at.out);
-      f.i32Add();
-      f.localSet(oRow);
-      const full = Math.floor(R / MR);
-      const step = (M: number) => {
-        block(M);
-        f.addI32(xRow, M * IN * 4);
-        f.addI32(oRow, M * OUT * 4);
-      };
-      if (full === 1) step(MR);
-      else if (full > 1) f.forLoop(rb, 0, full, 1, () => step(MR), { atLeastOnce: true });
-      if (R % MR > 0) block(R % MR);
-      f.localGet(panel);
-      f.i32Const(1);
-      f.i32Add();
-      f.localTee(panel);
-      f.localGet(hi);
-      f.i32LtU();
-      f.brIf(0);
-    });
+  forEachUnit(frame, panel, () => {
+    setIndexed(f, wPanel, panel, IN * NR * 4, at.w);
+    f.setI32(xRow, at.x);
+    setIndexed(f, oRow, panel, NR * 4, at.out);
+    const full = Math.floor(R / MR);
+    const step = (M: number) => {
+      block(M);
+      f.addI32(xRow, M * IN * 4);
+      f.addI32(oRow, M * OUT * 4);
+    };
+    if (full === 1) step(MR);
+    else if (full > 1) f.forLoop(rb, 0, full, 1, () => step(MR), { atLeastOnce: true });
+    if (R % MR > 0) block(R % MR);
   });
   return f;
 }

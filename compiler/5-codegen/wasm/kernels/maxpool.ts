@@ -10,9 +10,10 @@
  * generation time. Maxima propagate NaN like PyTorch (see maxStep); the epilogue is fused into the store.
  */
 import type { Epilogue, PlanStep } from '../../../4-plan/plan.ts';
-import { Func } from '../encoder.ts';
+import type { Func } from '../encoder.ts';
 import type { EmitContext, Phase, StepKernel } from '../kernel.ts';
-import { storeLanes, vecEpilogue, wasmActivation } from './simd.ts';
+import { forEachUnit, setIndexed, setOffset, unitFunction } from './loops.ts';
+import { splitEpilogue, storeWithEpilogue } from './simd.ts';
 
 interface PoolGeometry {
   readonly H: number;
@@ -44,7 +45,7 @@ export function maxpoolKernel(step: PlanStep<'maxpool2d'>): StepKernel {
     H, W, OH, OW, KH: a.kernel_size[0], KW: a.kernel_size[1], sh: a.stride[0], sw: a.stride[1],
     ph: a.padding[0], pw: a.padding[1], dh: a.dilation[0], dw: a.dilation[1],
   };
-  const jsAct = !wasmActivation(step.epilogue.activation);
+  const { inWasm: ep, after } = splitEpilogue(step.epilogue);
   return {
     describe: 'separable SIMD max pooling (vertical max into a padded row buffer, then horizontal)',
     scratch: { shared: 0, perThread: rowBufferFloats(g) * 4 + 64 },
@@ -52,12 +53,9 @@ export function maxpoolKernel(step: PlanStep<'maxpool2d'>): StepKernel {
     packs: [],
     emit(ctx: EmitContext): Phase[] {
       const fn = ctx.name('maxpool');
-      const ep = jsAct ? { ...step.epilogue, activation: null } : step.epilogue;
       const residual = step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual);
       ctx.mod.addFunction(maxpoolFunction(g, ctx.buffer(step.inputs[0]), ctx.buffer(step.output), residual, ctx.threadScratch, ctx.threadScratchStride, ep), fn);
-      const phases: Phase[] = [{ kind: 'wasm', fn, units: N * C, cost: N * C * OH * OW * g.KH * g.KW }];
-      if (jsAct) phases.push({ kind: 'js-activation', activation: step.epilogue.activation! });
-      return phases;
+      return [{ kind: 'wasm', fn, units: N * C, cost: N * C * OH * OW * g.KH * g.KW }, ...after];
     },
   };
 }
@@ -70,8 +68,8 @@ function maxpoolFunction(g: PoolGeometry, input: number, out: number, residual: 
   const oTail = OW % 4;
   const resDelta = residual === null ? 0 : residual - out;
 
-  const f = new Func(['i32', 'i32', 'i32'], []);
-  const [lo, hi, tid] = [f.param(0), f.param(1), f.param(2)];
+  const frame = unitFunction();
+  const { f, tid } = frame;
   const i32 = () => f.local('i32');
   const u = i32(), plane = i32(), rb = i32(), oRow = i32(), rRow = i32(), oh = i32(), top = i32(), src = i32(), dst = i32(), j = i32();
   const acc = f.local('v128');
@@ -124,10 +122,7 @@ function maxpoolFunction(g: PoolGeometry, input: number, out: number, residual: 
   const vertical = (khs: number[]): void => {
     f.localGet(top);
     f.localSet(src);
-    f.localGet(rb);
-    f.i32Const(pw * 4);
-    f.i32Add();
-    f.localSet(dst);
+    setOffset(f, dst, rb, pw * 4);
     f.forLoop(j, 0, wVecs, 1, () => {
       khs.forEach((kh, n) => {
         f.localGet(src);
@@ -171,20 +166,13 @@ function maxpoolFunction(g: PoolGeometry, input: number, out: number, residual: 
     }
     maxResult();
     f.localSet(acc);
-    vecEpilogue(f, ep, acc, residual === null ? null : { addr: rRow, offset: 0 }, tmp);
-    f.localSet(acc);
-    storeLanes(f, oRow, 0, acc, lanes);
+    storeWithEpilogue(f, ep, acc, residual === null ? null : { addr: rRow, offset: 0 }, tmp, oRow, 0, lanes);
   };
   /** Horizontal pass over the row buffer into the output row at oRow (advances oRow by OW). */
   const horizontal = (): void => {
     f.localGet(rb);
     f.localSet(dst);
-    if (residual !== null) {
-      f.localGet(oRow);
-      f.i32Const(resDelta);
-      f.i32Add();
-      f.localSet(rRow);
-    }
+    if (residual !== null) setOffset(f, rRow, oRow, resDelta);
     if (oFull > 0) {
       f.forLoop(j, 0, oFull, 1, () => {
         horizontalVector(4);
@@ -225,47 +213,20 @@ function maxpoolFunction(g: PoolGeometry, input: number, out: number, residual: 
       return;
     }
     // top = the first valid input row (addresses never go below the plane)
-    f.localGet(plane);
-    f.i32Const((r * sh - ph + khs[0] * dh) * W * 4);
-    f.i32Add();
-    f.localSet(top);
+    setOffset(f, top, plane, (r * sh - ph + khs[0] * dh) * W * 4);
     vertical(khs);
     horizontal();
   };
 
-  f.block(() => {
-    f.localGet(lo);
-    f.localGet(hi);
-    f.i32GeU();
-    f.brIf(0);
-    f.localGet(tid);
-    f.i32Const(stride);
-    f.i32Mul();
-    f.i32Const(scratch);
-    f.i32Add();
-    f.localSet(rb);
-    fillNeg(0, pw);
-    f.localGet(lo);
-    f.localSet(u);
-    f.loop(() => {
-      f.localGet(u);
-      f.i32Const(H * W * 4);
-      f.i32Mul();
-      f.i32Const(input);
-      f.i32Add();
-      f.localSet(plane);
-      f.localGet(u);
-      f.i32Const(OH * OW * 4);
-      f.i32Mul();
-      f.i32Const(out);
-      f.i32Add();
-      f.localSet(oRow);
+  forEachUnit(
+    frame,
+    u,
+    () => {
+      setIndexed(f, plane, u, H * W * 4, input);
+      setIndexed(f, oRow, u, OH * OW * 4, out);
       for (let r = 0; r < Math.min(ohA, OH); r++) borderRow(r);
       if (ohB > ohA) {
-        f.localGet(plane);
-        f.i32Const((ohA * sh - ph) * W * 4);
-        f.i32Add();
-        f.localSet(top);
+        setOffset(f, top, plane, (ohA * sh - ph) * W * 4);
         f.forLoop(oh, ohA, ohB, 1, () => {
           vertical(all);
           horizontal();
@@ -273,14 +234,12 @@ function maxpoolFunction(g: PoolGeometry, input: number, out: number, residual: 
         }, { atLeastOnce: true });
       }
       for (let r = Math.max(ohB, ohA); r < OH; r++) borderRow(r);
-      f.localGet(u);
-      f.i32Const(1);
-      f.i32Add();
-      f.localTee(u);
-      f.localGet(hi);
-      f.i32LtU();
-      f.brIf(0);
-    });
-  });
+    },
+    // this thread's row buffer, with its left padding set once
+    () => {
+      setIndexed(f, rb, tid, stride, scratch);
+      fillNeg(0, pw);
+    },
+  );
   return f;
 }

@@ -5,8 +5,9 @@
  * columns are emitted one by one with their source (or constant) resolved at generation time.
  * Unit-stride rows are copied with memory.copy; strided rows gather with a scalar loop.
  */
-import { Func, type Local } from '../encoder.ts';
+import type { Func, Local } from '../encoder.ts';
 import { padSourceIndex, padValue, type PlaneGeometry, type ShiftedPlanes } from './conv-source.ts';
+import { forEachUnit, setIndexed, setOffset, unitFunction } from './loops.ts';
 
 export interface PrepAddresses {
   /** input plane 0 (batch 0, channel 0) */
@@ -17,41 +18,16 @@ export interface PrepAddresses {
 
 /** Builds `fn(lo, hi, tid)` preparing planes [lo, hi) of N*C. */
 export function prepFunction(g: PlaneGeometry, sp: ShiftedPlanes, at: PrepAddresses): Func {
-  const f = new Func(['i32', 'i32', 'i32'], []);
-  const [lo, hi] = [f.param(0), f.param(1)];
+  const frame = unitFunction();
+  const { f } = frame;
   const u = f.local('i32');
   const srcPlane = f.local('i32');
   const dstPlane = f.local('i32');
   const emitPlane = planePreparer(f, g, sp);
-  f.block(() => {
-    f.localGet(lo);
-    f.localGet(hi);
-    f.i32GeU();
-    f.brIf(0);
-    f.localGet(lo);
-    f.localSet(u);
-    f.loop(() => {
-      f.localGet(u);
-      f.i32Const(g.H * g.W * 4);
-      f.i32Mul();
-      f.i32Const(at.src);
-      f.i32Add();
-      f.localSet(srcPlane);
-      f.localGet(u);
-      f.i32Const(sp.chanFloats * 4);
-      f.i32Mul();
-      f.i32Const(at.dst);
-      f.i32Add();
-      f.localSet(dstPlane);
-      emitPlane(srcPlane, dstPlane);
-      f.localGet(u);
-      f.i32Const(1);
-      f.i32Add();
-      f.localTee(u);
-      f.localGet(hi);
-      f.i32LtU();
-      f.brIf(0);
-    });
+  forEachUnit(frame, u, () => {
+    setIndexed(f, srcPlane, u, g.H * g.W * 4, at.src);
+    setIndexed(f, dstPlane, u, sp.chanFloats * 4, at.dst);
+    emitPlane(srcPlane, dstPlane);
   });
   return f;
 }
@@ -182,12 +158,9 @@ export function planePreparer(f: Func, g: PlaneGeometry, sp: ShiftedPlanes): (sr
   };
 }
 
-/** local = base + constant */
+/** local = base + constant (a plain copy for 0) */
 function setAddr(f: Func, l: Local, base: Local, add: number): void {
+  if (add !== 0) return setOffset(f, l, base, add);
   f.localGet(base);
-  if (add !== 0) {
-    f.i32Const(add);
-    f.i32Add();
-  }
   f.localSet(l);
 }

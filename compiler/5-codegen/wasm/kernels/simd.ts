@@ -1,9 +1,17 @@
 /**
  * Instruction idioms shared by the kernels: multiply-add, the fused epilogue (residual add, then
- * relu / leaky relu) on a vector or a scalar, and partial-vector stores for row tails.
+ * relu / leaky relu) on a vector or a scalar and its split between wasm and JavaScript, bias splats,
+ * and partial-vector stores for row tails.
  */
 import type { Activation, Epilogue } from '../../../4-plan/plan.ts';
 import type { Func, Local } from '../encoder.ts';
+import type { Phase } from '../kernel.ts';
+
+/** Where a residual is read: the address in local `addr` plus a constant byte offset. */
+export interface ResidualAt {
+  readonly addr: Local;
+  readonly offset: number;
+}
 
 /** acc = acc + w * b for v128 locals (relaxed_madd when allowed: one FMA on x86). */
 export function madd(f: Func, acc: Local, w: Local, b: Local, relaxed: boolean): void {
@@ -20,9 +28,45 @@ export function madd(f: Func, acc: Local, w: Local, b: Local, relaxed: boolean):
   f.localSet(acc);
 }
 
+/**
+ * One k-step of an M x NV register tile of a GEMM: loads the NV vectors of B (at `b.addr + b.offset`,
+ * 16 bytes apart) into `bv`, then for each row m splats A's value (at `a.addr + a.offset + m * a.stride`)
+ * into `av` and does acc[m][v] += av * bv[v].
+ */
+export function tileStep(f: Func, acc: readonly (readonly Local[])[], M: number, b: { addr: Local; offset: number }, bv: readonly Local[], a: { addr: Local; offset: number; stride: number }, av: Local, relaxed: boolean): void {
+  for (let v = 0; v < bv.length; v++) {
+    f.localGet(b.addr);
+    f.v128Load(b.offset + v * 16, 0);
+    f.localSet(bv[v]);
+  }
+  for (let m = 0; m < M; m++) {
+    f.localGet(a.addr);
+    f.v128Load32Splat(a.offset + m * a.stride);
+    f.localSet(av);
+    for (let v = 0; v < bv.length; v++) madd(f, acc[m][v], av, bv[v], relaxed);
+  }
+}
+
 /** Activations computed inside wasm; the others (sigmoid, tanh) run as a JavaScript pass afterwards. */
 export function wasmActivation(act: Activation | null): boolean {
   return act === null || act.kind === 'relu' || act.kind === 'leaky_relu';
+}
+
+/**
+ * The step's epilogue as its wasm kernel applies it (an activation wasm does not compute left out)
+ * and the phases that follow the kernel's: one js-activation phase for that activation, or none.
+ */
+export function splitEpilogue(ep: Epilogue): { inWasm: Epilogue; after: Phase[] } {
+  if (wasmActivation(ep.activation)) return { inWasm: ep, after: [] };
+  return { inWasm: { ...ep, activation: null }, after: [{ kind: 'js-activation', activation: ep.activation! }] };
+}
+
+/** Emits `relu()` or `leaky(slope)` for the activation, nothing for none; the others are not computed in wasm. */
+function byActivation(act: Activation | null, relu: () => void, leaky: (slope: number) => void): void {
+  if (act === null) return;
+  if (act.kind === 'relu') return relu();
+  if (act.kind === 'leaky_relu') return leaky(act.negative_slope);
+  throw new Error(`wasm codegen: activation ${act.kind} is not computed in wasm`);
 }
 
 /**
@@ -31,31 +75,30 @@ export function wasmActivation(act: Activation | null): boolean {
  * leaky relu is `v < 0 ? v * s : v` as a bitselect. `tmp` is a v128 scratch local.
  */
 export function vecActivation(f: Func, act: Activation | null, tmp: Local): void {
-  if (act === null) return;
-  if (act.kind === 'relu') {
-    f.f32x4Const(0);
-    f.f32x4Pmax();
-    return;
-  }
-  if (act.kind === 'leaky_relu') {
-    f.localTee(tmp);
-    f.f32x4Const(act.negative_slope);
-    f.f32x4Mul();
-    f.localGet(tmp);
-    f.localGet(tmp);
-    f.f32x4Const(0);
-    f.f32x4Lt();
-    f.v128Bitselect();
-    return;
-  }
-  throw new Error(`wasm codegen: activation ${act.kind} is not computed in wasm`);
+  byActivation(
+    act,
+    () => {
+      f.f32x4Const(0);
+      f.f32x4Pmax();
+    },
+    (slope) => {
+      f.localTee(tmp);
+      f.f32x4Const(slope);
+      f.f32x4Mul();
+      f.localGet(tmp);
+      f.localGet(tmp);
+      f.f32x4Const(0);
+      f.f32x4Lt();
+      f.v128Bitselect();
+    },
+  );
 }
 
 /**
  * The epilogue on an f32 value held in local `v` (f32): v += residual (loaded from `resAddr` + offset
  * if given), then the activation. Leaves the result in `v`.
  */
-export function scalarEpilogue(f: Func, ep: Epilogue, v: Local, res: { addr: Local; offset: number } | null): void {
+export function scalarEpilogue(f: Func, ep: Epilogue, v: Local, res: ResidualAt | null): void {
   if (res !== null) {
     f.localGet(v);
     f.localGet(res.addr);
@@ -63,39 +106,33 @@ export function scalarEpilogue(f: Func, ep: Epilogue, v: Local, res: { addr: Loc
     f.f32Add();
     f.localSet(v);
   }
-  const act = ep.activation;
-  if (act === null) return;
-  if (act.kind === 'relu') {
-    // select(0, v, v < 0)
-    f.f32Const(0);
+  // v = select(negative, v, v < 0), `negative` pushing 0 (relu) or v * slope (leaky relu)
+  const belowZero = (negative: () => void): void => {
+    negative();
     f.localGet(v);
     f.localGet(v);
     f.f32Const(0);
     f.f32Lt();
     f.select();
     f.localSet(v);
-    return;
-  }
-  if (act.kind === 'leaky_relu') {
-    f.localGet(v);
-    f.f32Const(act.negative_slope);
-    f.f32Mul();
-    f.localGet(v);
-    f.localGet(v);
-    f.f32Const(0);
-    f.f32Lt();
-    f.select();
-    f.localSet(v);
-    return;
-  }
-  throw new Error(`wasm codegen: activation ${act.kind} is not computed in wasm`);
+  };
+  byActivation(
+    ep.activation,
+    () => belowZero(() => f.f32Const(0)),
+    (slope) =>
+      belowZero(() => {
+        f.localGet(v);
+        f.f32Const(slope);
+        f.f32Mul();
+      }),
+  );
 }
 
 /**
  * The epilogue on v128 local `acc`: acc += residual vector at `res.addr + res.offset`, then the
  * activation; the result is left on the stack (ready for v128.store).
  */
-export function vecEpilogue(f: Func, ep: Epilogue, acc: Local, res: { addr: Local; offset: number } | null, tmp: Local): void {
+export function vecEpilogue(f: Func, ep: Epilogue, acc: Local, res: ResidualAt | null, tmp: Local): void {
   f.localGet(acc);
   if (res !== null) {
     f.localGet(res.addr);
@@ -103,6 +140,26 @@ export function vecEpilogue(f: Func, ep: Epilogue, acc: Local, res: { addr: Loca
     f.f32x4Add();
   }
   vecActivation(f, ep.activation, tmp);
+}
+
+/**
+ * The epilogue on v128 local `v` (which keeps the result), then a store of its first `lanes` (1..4)
+ * lanes at `addr + offset` (see storeLanes).
+ */
+export function storeWithEpilogue(f: Func, ep: Epilogue, v: Local, res: ResidualAt | null, tmp: Local, addr: Local, offset: number, lanes: number): void {
+  vecEpilogue(f, ep, v, res, tmp);
+  f.localSet(v);
+  storeLanes(f, addr, offset, v, lanes);
+}
+
+/** Pushes the f32 at `ptr + offset` splat to four lanes, or four zeros when there is no pointer (no bias). */
+export function splatOrZero(f: Func, ptr: Local | null, offset: number): void {
+  if (ptr === null) {
+    f.f32x4Const(0);
+    return;
+  }
+  f.localGet(ptr);
+  f.v128Load32Splat(offset);
 }
 
 /**

@@ -19,12 +19,13 @@
  *     NCHW output rows (partial tiles at the right and bottom edges store only their valid lanes).
  */
 import type { Epilogue, PlanStep } from '../../../4-plan/plan.ts';
-import { Func, type Local } from '../encoder.ts';
+import type { Func, Local } from '../encoder.ts';
 import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
 import { planeGeometry, type ShiftedPlanes } from './conv-source.ts';
+import { divMod, forEachUnit, pushIndexed, setOffset, unitFunction } from './loops.ts';
 import { ocBlocks, WINOGRAD_MR } from '../packs.ts';
 import { prepFunction } from './prep.ts';
-import { madd, storeLanes, vecEpilogue, wasmActivation } from './simd.ts';
+import { splatOrZero, splitEpilogue, storeLanes, storeWithEpilogue, tileStep } from './simd.ts';
 
 const MR = WINOGRAD_MR;
 const NV = 2;
@@ -104,7 +105,7 @@ export function winogradKernel(step: PlanStep<'conv2d'>, threads = 1): StepKerne
   const prepFloats = w.N * w.C * sp.chanFloats + (2 * w.RPU + 2) * w.Wq + 16;
   const scratchFloats = 16 * (w.C + w.OC) * w.TU;
   const units = w.N * Math.ceil(w.TH / w.RPU);
-  const jsAct = !wasmActivation(step.epilogue.activation);
+  const { inWasm: ep, after } = splitEpilogue(step.epilogue);
   const packs: PackRequest[] = [{ floats: 16 * w.OC * w.C, spec: { kind: 'winograd', OC: w.OC, C: w.C } }];
   if (a.bias) packs.push({ floats: w.OC, spec: { kind: 'copy', param: 'bias' } });
   return {
@@ -116,7 +117,6 @@ export function winogradKernel(step: PlanStep<'conv2d'>, threads = 1): StepKerne
       const prep = ctx.name('prep');
       ctx.mod.addFunction(prepFunction(pg, sp, { src: ctx.buffer(step.inputs[0]), dst: ctx.sharedScratch }), prep);
       const fn = ctx.name('winograd');
-      const ep = jsAct ? { ...step.epilogue, activation: null } : step.epilogue;
       ctx.mod.addFunction(
         winogradFunction(w, {
           planes: ctx.sharedScratch,
@@ -129,12 +129,11 @@ export function winogradKernel(step: PlanStep<'conv2d'>, threads = 1): StepKerne
         }, ep, ctx.relaxed),
         fn,
       );
-      const phases: Phase[] = [
+      return [
         { kind: 'wasm', fn: prep, units: w.N * w.C, cost: w.N * w.C * sp.chanFloats },
         { kind: 'wasm', fn, units, cost: 2 * w.N * w.OC * w.C * 16 * w.TH * w.TW },
+        ...after,
       ];
-      if (jsAct) phases.push({ kind: 'js-activation', activation: step.epilogue.activation! });
-      return phases;
     },
   };
 }
@@ -156,8 +155,8 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
   const vBytes = 16 * C * TU * 4;
   const resDelta = at.residual === null ? 0 : at.residual - at.out;
 
-  const f = new Func(['i32', 'i32', 'i32'], []);
-  const [lo, hi, tid] = [f.param(0), f.param(1), f.param(2)];
+  const frame = unitFunction();
+  const { f, tid } = frame;
   const i32 = () => f.local('i32');
   const u = i32(), n = i32(), th0 = i32(), V = i32(), M = i32();
   const c = i32(), r = i32(), q = i32(), src = i32(), dstV = i32();
@@ -173,6 +172,19 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
 
   const get = (l: Local) => f.localGet(l);
   const set = (l: Local) => f.localSet(l);
+  /** l = base + (ch * TU + r * TW) * 4: tile row r of the band in channel ch of V or M (base) */
+  const bandRow = (l: Local, base: Local, ch: Local): void => {
+    get(ch);
+    f.i32Const(TU * 4);
+    f.i32Mul();
+    get(r);
+    f.i32Const(TW * 4);
+    f.i32Mul();
+    f.i32Add();
+    get(base);
+    f.i32Add();
+    set(l);
+  };
   /** l = a op b for v128 locals */
   const bin = (l: Local, a: Local, b: Local, op: 'add' | 'sub') => {
     get(a);
@@ -220,11 +232,7 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
     for (let j = 0; j < 4; j++) {
       const [t0, t1, t2, t3] = [0, 1, 2, 3].map((k) => d[k * 4 + j]);
       const store = (row: number, a: Local, b: Local, op: 'add' | 'sub') => {
-        get(a);
-        get(b);
-        if (op === 'add') f.f32x4Add();
-        else f.f32x4Sub();
-        set(tmp);
+        bin(tmp, a, b, op);
         storeLanes(f, dstV, (row * 4 + j) * C * TU * 4, tmp, lanes);
       };
       store(0, t0, t2, 'sub');
@@ -243,17 +251,7 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
       }
     }
     f.forLoop(cc, 0, C, 1, () => {
-      for (let v = 0; v < NV; v++) {
-        get(pB);
-        f.v128Load(v * 16, 0);
-        set(bv[v]);
-      }
-      for (let m = 0; m < rows; m++) {
-        get(pA);
-        f.v128Load32Splat(m * 4);
-        set(wv);
-        for (let v = 0; v < NV; v++) madd(f, acc[m][v], wv, bv[v], relaxed);
-      }
+      tileStep(f, acc, rows, { addr: pB, offset: 0 }, bv, { addr: pA, offset: 0, stride: 4 }, wv, relaxed);
       f.addI32(pA, rows * 4);
       f.addI32(pB, TU * 4);
     }, { atLeastOnce: true });
@@ -323,9 +321,7 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
         const lanes = lanesRow[h];
         if (lanes === 0) continue;
         const off = i * OW * 4 + h * 16;
-        vecEpilogue(f, ep, o[i * 2 + h], at.residual === null ? null : { addr: rRow, offset: off }, tmp);
-        set(o[i * 2 + h]);
-        storeLanes(f, oRow, off, o[i * 2 + h], lanes);
+        storeWithEpilogue(f, ep, o[i * 2 + h], at.residual === null ? null : { addr: rRow, offset: off }, tmp, oRow, off, lanes);
       }
     };
     storeRow(0);
@@ -338,34 +334,13 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
     } else storeRow(1);
   };
 
-  f.block(() => {
-    get(lo);
-    get(hi);
-    f.i32GeU();
-    f.brIf(0);
-    get(tid);
-    f.i32Const(at.stride);
-    f.i32Mul();
-    f.i32Const(at.scratch);
-    f.i32Add();
-    f.localTee(V);
-    f.i32Const(vBytes);
-    f.i32Add();
-    set(M);
-    get(lo);
-    set(u);
-    f.loop(() => {
+  forEachUnit(
+    frame,
+    u,
+    () => {
+      // image n, and th0 = (u - n * bands) * RPU its band's first tile row
       get(u);
-      f.i32Const(bandsPerImage);
-      f.i32DivU();
-      f.localTee(n);
-      f.i32Const(bandsPerImage);
-      f.i32Mul();
-      get(u);
-      f.i32Sub();
-      f.i32Const(-RPU);
-      f.i32Mul();
-      set(th0); // th0 = (u - n * bands) * RPU
+      divMod(f, u, bandsPerImage, n, th0, RPU);
 
       // 1. input transform: channel c, tile row r of the band, tile group q
       f.forLoop(c, 0, C, 1, () => {
@@ -387,17 +362,7 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
           f.i32Const(at.planes);
           f.i32Add();
           set(src);
-          // dstV = V + (c * TU + r * TW) * 4
-          get(c);
-          f.i32Const(TU * 4);
-          f.i32Mul();
-          get(r);
-          f.i32Const(TW * 4);
-          f.i32Mul();
-          f.i32Add();
-          get(V);
-          f.i32Add();
-          set(dstV);
+          bandRow(dstV, V, c);
           if (TW >= 4) {
             f.forLoop(q, 0, Math.floor(TW / 4), 1, () => {
               inputTransform(4);
@@ -456,10 +421,7 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
       // 3. output transform: channel oc, tile row r (th = th0 + r < TH), tile group q
       if (at.bias !== null) f.setI32(pBias, at.bias);
       f.forLoop(oc, 0, OC, 1, () => {
-        if (at.bias !== null) {
-          get(pBias);
-          f.v128Load32Splat(0);
-        } else f.f32x4Const(0);
+        splatOrZero(f, at.bias !== null ? pBias : null, 0);
         set(bias);
         f.block(() => {
           f.forLoop(r, 0, RPU, 1, () => {
@@ -487,17 +449,7 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
             f.i32Const(at.out);
             f.i32Add();
             set(oRow);
-            // mRow = M + (oc * TU + r * TW) * 4
-            get(oc);
-            f.i32Const(TU * 4);
-            f.i32Mul();
-            get(r);
-            f.i32Const(TW * 4);
-            f.i32Mul();
-            f.i32Add();
-            get(M);
-            f.i32Add();
-            set(mRow);
+            bandRow(mRow, M, oc);
             const fullGroups = Math.floor(OW / 8);
             const lastCheck = OH % 2 === 1;
             const advance = () => {
@@ -505,11 +457,7 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
               f.addI32(mRow, 16);
             };
             const withRes = () => {
-              if (at.residual === null) return;
-              get(oRow);
-              f.i32Const(resDelta);
-              f.i32Add();
-              set(rRow);
+              if (at.residual !== null) setOffset(f, rRow, oRow, resDelta);
             };
             if (fullGroups > 0) {
               f.forLoop(q, 0, fullGroups, 1, () => {
@@ -527,15 +475,15 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
         });
         if (at.bias !== null) f.addI32(pBias, 4);
       }, { atLeastOnce: true });
-
-      get(u);
-      f.i32Const(1);
+    },
+    // this thread's V and M scratch
+    () => {
+      pushIndexed(f, tid, at.stride, at.scratch);
+      f.localTee(V);
+      f.i32Const(vBytes);
       f.i32Add();
-      f.localTee(u);
-      get(hi);
-      f.i32LtU();
-      f.brIf(0);
-    });
-  });
+      set(M);
+    },
+  );
   return f;
 }
