@@ -41,14 +41,5 @@ export function expr(text: string): { value: Expr; source: string } {
   return { value: layer.args[0].value, source };
 }
 
-/** A seeded generator (mulberry32): the same strings on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (the project's mulberry32): the same strings on every run. */
+export { mulberry32 as seededRandom } from '../../runtime/io/prng.ts';
