@@ -39,10 +39,17 @@ export function parseArgs(argv: readonly string[], defaultOut: string): BenchArg
   let only: string[] | null = null;
   const files: string[] = [];
   let engines: string[] | undefined;
-  const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
+  const list = (v: string) =>
+    v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new UsageError(`${flag} needs a value`);
@@ -88,9 +95,14 @@ export function parseArgs(argv: readonly string[], defaultOut: string): BenchArg
   let workloads: WorkloadDef[] = [...WORKLOADS];
   if (only) {
     const unknown = only.filter((id) => !WORKLOADS.some((w) => w.id === id));
-    if (unknown.length) throw new UsageError(`unknown workload ${unknown.join(', ')}: use ${WORKLOADS.map((w) => w.id).join(', ')}`);
+    if (unknown.length)
+      throw new UsageError(`unknown workload ${unknown.join(', ')}: use ${WORKLOADS.map((w) => w.id).join(', ')}`);
     workloads = WORKLOADS.filter((w) => only!.includes(w.id));
   }
-  if (files.length) workloads = [...(only ? workloads : []), ...files.map((file, i) => ({ id: `F${i + 1}`, title: file.split('/').pop()!, file }))];
+  if (files.length)
+    workloads = [
+      ...(only ? workloads : []),
+      ...files.map((file, i) => ({ id: `F${i + 1}`, title: file.split('/').pop()!, file })),
+    ];
   return { quick, workloads, engines, out, record, compileTime, memory, seed, help };
 }

@@ -19,11 +19,17 @@ export function checkOutputs(got: Record<string, Float32Array>, want: Record<str
   for (const [name, ref] of Object.entries(want)) {
     const g = got[name];
     if (!g) return { ok: false, maxAbsErr: Infinity, problem: `no output \`${name}\`` };
-    if (g.length !== ref.data.length) return { ok: false, maxAbsErr: Infinity, problem: `output \`${name}\` has ${g.length} values, expected ${ref.data.length}` };
+    if (g.length !== ref.data.length)
+      return {
+        ok: false,
+        maxAbsErr: Infinity,
+        problem: `output \`${name}\` has ${g.length} values, expected ${ref.data.length}`,
+      };
     for (let i = 0; i < g.length; i++) {
       const err = Math.abs(g[i] - ref.data[i]);
       if (err > maxAbsErr || Number.isNaN(err)) maxAbsErr = Number.isNaN(err) ? Infinity : err;
-      if (problem === null && !(err <= ATOL + RTOL * Math.abs(ref.data[i]))) problem = `\`${name}\`[${i}] = ${g[i]}, expected ${ref.data[i]}`;
+      if (problem === null && !(err <= ATOL + RTOL * Math.abs(ref.data[i])))
+        problem = `\`${name}\`[${i}] = ${g[i]}, expected ${ref.data[i]}`;
     }
   }
   return { ok: problem === null, maxAbsErr, problem };

@@ -47,10 +47,12 @@ export function measureCompileTime(file: string, { quick = false } = {}): Compil
   const source = readFileSync(file, 'utf8');
   const opts = { file: basename(file) };
   const checked = timePhase(() => check(source, opts), quick);
-  if (!checked.result.ok) throw new Error(`${file} does not check: ${checked.result.diagnostics.map((d) => d.message).join('; ')}`);
+  if (!checked.result.ok)
+    throw new Error(`${file} does not check: ${checked.result.diagnostics.map((d) => d.message).join('; ')}`);
   const compiled = timePhase(() => compile(source, opts), quick);
   const { plan, graph } = compiled.result;
-  if (!plan || !graph) throw new Error(`${file} does not compile: ${compiled.result.diagnostics.map((d) => d.message).join('; ')}`);
+  if (!plan || !graph)
+    throw new Error(`${file} does not compile: ${compiled.result.diagnostics.map((d) => d.message).join('; ')}`);
   const codegen = timePhase(() => cpuProgramSource(plan), quick);
   return {
     file: basename(file),

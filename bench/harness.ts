@@ -55,8 +55,17 @@ export interface BenchResult {
   readonly schema: 1;
   readonly date: string;
   readonly machine: MachineInfo;
-  readonly settings: { readonly quick: boolean; readonly seed: number; readonly rtol: number; readonly atol: number; readonly policy: TimingPolicy };
-  readonly engines: Record<string, { readonly kind: 'cnnc' | 'peer'; readonly description: string; readonly unavailable: string | null }>;
+  readonly settings: {
+    readonly quick: boolean;
+    readonly seed: number;
+    readonly rtol: number;
+    readonly atol: number;
+    readonly policy: TimingPolicy;
+  };
+  readonly engines: Record<
+    string,
+    { readonly kind: 'cnnc' | 'peer'; readonly description: string; readonly unavailable: string | null }
+  >;
   readonly workloads: Record<string, WorkloadResult>;
   /** geometric mean over workloads of `speedup` (cnnc best vs the peer), with how many workloads it covers */
   readonly geomeanSpeedup: Record<string, { readonly value: number; readonly workloads: number }>;
@@ -83,9 +92,15 @@ export interface BenchOptions {
 export function selectEngines(names?: readonly string[]): Engine[] {
   const all = allEngines();
   if (!names) return all;
-  const groups: Record<string, (e: Engine) => boolean> = { cnnc: (e) => e.kind === 'cnnc', peers: (e) => e.kind === 'peer' };
+  const groups: Record<string, (e: Engine) => boolean> = {
+    cnnc: (e) => e.kind === 'cnnc',
+    peers: (e) => e.kind === 'peer',
+  };
   const unknown = names.filter((n) => !groups[n] && !all.some((e) => e.name === n));
-  if (unknown.length) throw new Error(`unknown engine ${unknown.join(', ')}: use ${all.map((e) => e.name).join(', ')}, or the groups cnnc, peers`);
+  if (unknown.length)
+    throw new Error(
+      `unknown engine ${unknown.join(', ')}: use ${all.map((e) => e.name).join(', ')}, or the groups cnnc, peers`,
+    );
   return all.filter((e) => names.some((n) => n === e.name || groups[n]?.(e)));
 }
 
@@ -128,7 +143,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
   const geomeanSpeedup: BenchResult['geomeanSpeedup'] = {};
   for (const e of engines.filter((x) => x.kind === 'peer')) {
-    const xs = Object.values(workloads).map((w) => w.speedup[e.name]).filter((x): x is number => x !== undefined && Number.isFinite(x));
+    const xs = Object.values(workloads)
+      .map((w) => w.speedup[e.name])
+      .filter((x): x is number => x !== undefined && Number.isFinite(x));
     if (xs.length) geomeanSpeedup[e.name] = { value: geomean(xs), workloads: xs.length };
   }
 
@@ -142,7 +159,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   if (options.memoryOf) {
     const { measureMemory } = await import('./memory.ts');
     log(`peak memory: ${options.memoryOf.id} on ${options.memoryOf.engines.join(', ')} (a child process each)`);
-    memory = await measureMemory(options.memoryOf.file, options.memoryOf.id, options.memoryOf.engines, { seed, runs: quick ? 1 : 5 });
+    memory = await measureMemory(options.memoryOf.file, options.memoryOf.id, options.memoryOf.engines, {
+      seed,
+      runs: quick ? 1 : 5,
+    });
   }
 
   machine.loadEnd = Math.round(loadavg()[0] * 100) / 100;
@@ -151,7 +171,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     date: new Date().toISOString(),
     machine,
     settings: { quick, seed, rtol: RTOL, atol: ATOL, policy },
-    engines: Object.fromEntries(engines.map((e) => [e.name, { kind: e.kind, description: e.description, unavailable: unavailable.get(e.name) ?? null }])),
+    engines: Object.fromEntries(
+      engines.map((e) => [
+        e.name,
+        { kind: e.kind, description: e.description, unavailable: unavailable.get(e.name) ?? null },
+      ]),
+    ),
     workloads,
     geomeanSpeedup,
     compileTime,
@@ -194,7 +219,14 @@ async function benchWorkload(
       const firstRunMs = performance.now() - t0;
       const check = checkOutputs(runner.read(first), reference);
       if (!check.ok) {
-        results[engine.name] = { ...base, status: 'failed', reason: `output differs from the reference: ${check.problem}`, maxAbsErr: check.maxAbsErr, setupMs, firstRunMs };
+        results[engine.name] = {
+          ...base,
+          status: 'failed',
+          reason: `output differs from the reference: ${check.problem}`,
+          maxAbsErr: check.maxAbsErr,
+          setupMs,
+          firstRunMs,
+        };
         log(`  ${engine.name}: FAILED the check: ${check.problem} (max abs err ${check.maxAbsErr.toExponential(2)})`);
         await runner.destroy();
         continue;
@@ -209,8 +241,19 @@ async function benchWorkload(
       }
       const estimate = median(warm.slice(-2));
       const reps = repsFor(policy, estimate);
-      log(`  ${engine.name}: setup ${ms(setupMs)} ms, first run ${ms(firstRunMs)} ms, check ok (max abs err ${check.maxAbsErr.toExponential(2)}), ~${ms(estimate)} ms/run after ${warm.length} warm-up runs -> ${reps} timed runs`);
-      live.push({ engine, runner, setupMs, firstRunMs, maxAbsErr: check.maxAbsErr, warmupRuns: warm.length, reps, times: [] });
+      log(
+        `  ${engine.name}: setup ${ms(setupMs)} ms, first run ${ms(firstRunMs)} ms, check ok (max abs err ${check.maxAbsErr.toExponential(2)}), ~${ms(estimate)} ms/run after ${warm.length} warm-up runs -> ${reps} timed runs`,
+      );
+      live.push({
+        engine,
+        runner,
+        setupMs,
+        firstRunMs,
+        maxAbsErr: check.maxAbsErr,
+        warmupRuns: warm.length,
+        reps,
+        times: [],
+      });
     } catch (e) {
       const message = (e as Error).message.split('\n')[0];
       const status: EngineStatus = e instanceof Unsupported ? 'skipped' : 'error';
@@ -260,9 +303,25 @@ async function benchWorkload(
   const ordered = Object.fromEntries(engines.map((e) => [e.name, results[e.name]]));
 
   const ok = (kind: 'cnnc' | 'peer') => Object.values(ordered).filter((r) => r.kind === kind && r.status === 'ok');
-  const best = ok('cnnc').reduce<EngineResult | null>((a, r) => (a === null || r.medianMs! < a.medianMs! ? r : a), null);
+  const best = ok('cnnc').reduce<EngineResult | null>(
+    (a, r) => (a === null || r.medianMs! < a.medianMs! ? r : a),
+    null,
+  );
   const speedup: Record<string, number> = {};
   if (best) for (const p of ok('peer')) speedup[p.engine] = p.medianMs! / best.medianMs!;
-  log(`  ${def.id}: ${Object.values(ordered).map((r) => `${r.engine} ${r.status === 'ok' ? `${ms(r.medianMs!)} ms` : r.status.toUpperCase()}`).join(', ')}`);
-  return { id: def.id, title: def.title, file: relative(REPO_ROOT, def.file), macs: w.macs, referenceMs, engines: ordered, cnncBest: best?.engine ?? null, speedup };
+  log(
+    `  ${def.id}: ${Object.values(ordered)
+      .map((r) => `${r.engine} ${r.status === 'ok' ? `${ms(r.medianMs!)} ms` : r.status.toUpperCase()}`)
+      .join(', ')}`,
+  );
+  return {
+    id: def.id,
+    title: def.title,
+    file: relative(REPO_ROOT, def.file),
+    macs: w.macs,
+    referenceMs,
+    engines: ordered,
+    cnncBest: best?.engine ?? null,
+    speedup,
+  };
 }

@@ -47,7 +47,9 @@ export async function main(argv: readonly string[], io: BenchIo = {}): Promise<{
       quick: args.quick,
       seed: args.seed,
       compileTimeOf: args.compileTime ? RESNET18 : null,
-      memoryOf: args.memory ? { file: w8.file, id: w8.id, engines: MEMORY_ENGINES.filter((e) => selected.has(e)) } : null,
+      memoryOf: args.memory
+        ? { file: w8.file, id: w8.id, engines: MEMORY_ENGINES.filter((e) => selected.has(e)) }
+        : null,
       log,
     });
   } catch (e) {
@@ -56,7 +58,9 @@ export async function main(argv: readonly string[], io: BenchIo = {}): Promise<{
     return { code: 2 };
   }
   const m = result.machine;
-  print(`\ncnnc benchmark, ${result.date.slice(0, 10)}, ${m.cpu}, Node ${m.node}, load average ${m.loadStart} -> ${m.loadEnd}\n\n${renderReport(result)}\n`);
+  print(
+    `\ncnnc benchmark, ${result.date.slice(0, 10)}, ${m.cpu}, Node ${m.node}, load average ${m.loadStart} -> ${m.loadEnd}\n\n${renderReport(result)}\n`,
+  );
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
   log(`\nwrote ${args.out}`);
@@ -64,7 +68,9 @@ export async function main(argv: readonly string[], io: BenchIo = {}): Promise<{
     writeFileSync(RESULTS_MD, renderMarkdown(result));
     log(`wrote ${RESULTS_MD}`);
   }
-  const failed = Object.values(result.workloads).flatMap((w) => Object.values(w.engines)).filter((r) => r.status === 'failed' || r.status === 'error');
+  const failed = Object.values(result.workloads)
+    .flatMap((w) => Object.values(w.engines))
+    .filter((r) => r.status === 'failed' || r.status === 'error');
   return { code: failed.length ? 1 : 0, result };
 }
 

@@ -45,6 +45,8 @@ for (let i = 0; i < runs; i++) await runner.run();
 const peakMiB = peak(resettable);
 await runner.destroy();
 const method = resettable ? 'VmHWM, reset after compiling' : 'ru_maxrss (whole process)';
-process.stdout.write(`${JSON.stringify({ engine: engineName, afterImportMiB, afterCompileMiB, afterSetupMiB, peakMiB, runs, method })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ engine: engineName, afterImportMiB, afterCompileMiB, afterSetupMiB, peakMiB, runs, method })}\n`,
+);
 // ORT's thread pools and TF.js's wasm module may keep the event loop alive; the probe is done
 process.exit(0);

@@ -31,20 +31,38 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 function probe(file: string, engine: string, seed: number, runs: number): Promise<MemoryProbe> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', child, file, engine, String(seed), String(runs)], { cwd: repoRoot, timeout: 120_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      const line = stdout.trim().split('\n').pop() ?? '';
-      try {
-        if (err) throw err;
-        resolve(JSON.parse(line) as MemoryProbe);
-      } catch (e) {
-        const why = stderr.trim().split('\n').filter(Boolean).pop() ?? (e as Error).message;
-        resolve({ engine, afterImportMiB: NaN, afterCompileMiB: NaN, afterSetupMiB: NaN, peakMiB: NaN, runs: 0, error: why });
-      }
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', child, file, engine, String(seed), String(runs)],
+      { cwd: repoRoot, timeout: 120_000, maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        const line = stdout.trim().split('\n').pop() ?? '';
+        try {
+          if (err) throw err;
+          resolve(JSON.parse(line) as MemoryProbe);
+        } catch (e) {
+          const why = stderr.trim().split('\n').filter(Boolean).pop() ?? (e as Error).message;
+          resolve({
+            engine,
+            afterImportMiB: NaN,
+            afterCompileMiB: NaN,
+            afterSetupMiB: NaN,
+            peakMiB: NaN,
+            runs: 0,
+            error: why,
+          });
+        }
+      },
+    );
   });
 }
 
-export async function measureMemory(file: string, id: string, engines: readonly string[], { seed = 1, runs = 5 } = {}): Promise<MemoryResult> {
+export async function measureMemory(
+  file: string,
+  id: string,
+  engines: readonly string[],
+  { seed = 1, runs = 5 } = {},
+): Promise<MemoryResult> {
   const probes: MemoryProbe[] = [];
   for (const e of engines) probes.push(await probe(file, e, seed, runs));
   const how = probes.find((p) => p.method)?.method ?? 'ru_maxrss';

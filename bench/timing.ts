@@ -19,8 +19,28 @@ export interface TimingPolicy {
   readonly capMs: number;
 }
 
-export const FULL: TimingPolicy = { warmupMinRuns: 2, warmupMs: 800, warmupSettled: 0.15, warmupMaxMs: 8000, warmupMaxRuns: 15, budgetMs: 1500, minReps: 5, maxReps: 31, capMs: 6000 };
-export const QUICK: TimingPolicy = { warmupMinRuns: 1, warmupMs: 0, warmupSettled: Infinity, warmupMaxMs: 0, warmupMaxRuns: 1, budgetMs: 0, minReps: 2, maxReps: 2, capMs: 1e9 };
+export const FULL: TimingPolicy = {
+  warmupMinRuns: 2,
+  warmupMs: 800,
+  warmupSettled: 0.15,
+  warmupMaxMs: 8000,
+  warmupMaxRuns: 15,
+  budgetMs: 1500,
+  minReps: 5,
+  maxReps: 31,
+  capMs: 6000,
+};
+export const QUICK: TimingPolicy = {
+  warmupMinRuns: 1,
+  warmupMs: 0,
+  warmupSettled: Infinity,
+  warmupMaxMs: 0,
+  warmupMaxRuns: 1,
+  budgetMs: 0,
+  minReps: 2,
+  maxReps: 2,
+  capMs: 1e9,
+};
 
 /**
  * Whether to warm up once more after runs taking `times` ms over `elapsedMs`. The CPU backend's

@@ -34,7 +34,8 @@ for (const def of WORKLOADS) {
     let maxErr = 0;
     for (const [name, t] of Object.entries(ref)) {
       const got = out[name].data;
-      for (let i = 0; i < got.length; i++) maxErr = Math.max(maxErr, Math.abs(got[i] - t.data[i]) / (1 + Math.abs(t.data[i])));
+      for (let i = 0; i < got.length; i++)
+        maxErr = Math.max(maxErr, Math.abs(got[i] - t.data[i]) / (1 + Math.abs(t.data[i])));
     }
     // warm up: V8 starts wasm in its baseline compiler and tiers hot functions up to TurboFan
     const warmEnd = performance.now() + 300;
@@ -55,12 +56,17 @@ for (const def of WORKLOADS) {
       // median of each part over the runs
       const profiles = Array.from({ length: runs }, () => ex.profile(w.feeds));
       const med = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1].toFixed(3);
-      console.log(`    copy in ${med(profiles.map((p) => p.copyIn))} ms, copy out ${med(profiles.map((p) => p.copyOut))} ms`);
+      console.log(
+        `    copy in ${med(profiles.map((p) => p.copyIn))} ms, copy out ${med(profiles.map((p) => p.copyOut))} ms`,
+      );
       ex.program.steps.forEach((s, i) => {
-        const phases = s.phases.map((ph, j) => `${ph.kind === 'wasm' ? ph.fn : ph.kind} ${med(profiles.map((p) => p.steps[i][j]))}`);
+        const phases = s.phases.map(
+          (ph, j) => `${ph.kind === 'wasm' ? ph.fn : ph.kind} ${med(profiles.map((p) => p.steps[i][j]))}`,
+        );
         console.log(`    ${s.op} ${s.nodes.join('+')}: ${s.describe}: ${phases.join(', ')} ms`);
       });
-    } else if (threads === threadCounts[0]) for (const s of ex.program.steps) console.log(`    ${s.op} ${s.nodes.join('+')}: ${s.describe}`);
+    } else if (threads === threadCounts[0])
+      for (const s of ex.program.steps) console.log(`    ${s.op} ${s.nodes.join('+')}: ${s.describe}`);
     ex.destroy();
   }
 }

@@ -49,7 +49,9 @@ export interface Workload extends WorkloadDef {
 export function loadWorkload(def: WorkloadDef, seed: number, source = readFileSync(def.file, 'utf8')): Workload {
   const compiled = compile(source, { file: basename(def.file) });
   if (!compiled.ok || !compiled.plan || !compiled.graph) {
-    throw new Error(`${def.id} (${def.file}) does not compile:\n${compiled.diagnostics.map((d) => `  ${d.message}`).join('\n')}`);
+    throw new Error(
+      `${def.id} (${def.file}) does not compile:\n${compiled.diagnostics.map((d) => `  ${d.message}`).join('\n')}`,
+    );
   }
   const plan = compiled.plan;
   const feeds: Record<string, Tensor> = {};
@@ -59,7 +61,15 @@ export function loadWorkload(def: WorkloadDef, seed: number, source = readFileSy
     for (let i = 0; i < data.length; i++) data[i] = 2 * random() - 1;
     feeds[input.name] = tensor(input.shape, data);
   }
-  return { ...def, source, graph: compiled.graph, plan, weights: initialWeights(plan, seed), feeds, macs: summarize(compiled.graph).totalMacs ?? 0 };
+  return {
+    ...def,
+    source,
+    graph: compiled.graph,
+    plan,
+    weights: initialWeights(plan, seed),
+    feeds,
+    macs: summarize(compiled.graph).totalMacs ?? 0,
+  };
 }
 
 /** The CPU reference kernels' output (runtime/reference), keyed by output name. */

@@ -35,11 +35,26 @@ export function check(source: string, options: CheckOptions = {}): CheckResult {
   // a file with syntax errors is still analysed, so one run shows independent mistakes too;
   // but a statement lost to a syntax error would make every later use of its name an error
   const analysis = new DiagnosticSink();
-  const graphs = analyze([parsed.program], analysis, text, { ...DEFAULT_LIMITS, ...options.limits }, options.inputShapes, options.model ?? null);
+  const graphs = analyze(
+    [parsed.program],
+    analysis,
+    text,
+    { ...DEFAULT_LIMITS, ...options.limits },
+    options.inputShapes,
+    options.model ?? null,
+  );
   const cascades = new Set(['UnknownName', 'UseBeforeDefinition', 'NoInput', 'NothingToCompile', 'UnusedLayer']);
   const syntaxSpans = parsed.diagnostics.map((d) => d.labels[0].span);
   // a statement recovery patched up (a malformed number read as 0, a list cut short) repeats the syntax error
-  const atSyntaxError = (d: Diagnostic) => d.labels.some((l) => syntaxSpans.some((s) => s.file === l.span.file && s.start < Math.max(l.span.end, l.span.start + 1) && l.span.start < Math.max(s.end, s.start + 1)));
+  const atSyntaxError = (d: Diagnostic) =>
+    d.labels.some((l) =>
+      syntaxSpans.some(
+        (s) =>
+          s.file === l.span.file &&
+          s.start < Math.max(l.span.end, l.span.start + 1) &&
+          l.span.start < Math.max(s.end, s.start + 1),
+      ),
+    );
   for (const d of analysis.items) {
     if (parsed.diagnostics.length > 0 && (cascades.has(d.code) || atSyntaxError(d))) continue;
     // "checked at run time" means nothing for a model that does not compile
@@ -47,7 +62,11 @@ export function check(source: string, options: CheckOptions = {}): CheckResult {
     sink.report(d);
   }
   if (graphs.length === 0 && !sink.hasErrors) {
-    sink.report(diag('NothingToCompile', `\`${file}\` declares no model`, { file, start: 0, end: 0 }, 'no model here').help('add `model Name { input x: [N, 3, 32, 32] ... }`'));
+    sink.report(
+      diag('NothingToCompile', `\`${file}\` declares no model`, { file, start: 0, end: 0 }, 'no model here').help(
+        'add `model Name { input x: [N, 3, 32, 32] ... }`',
+      ),
+    );
   }
   return { ok: !sink.hasErrors, diagnostics: sink.items, graphs, files };
 }

@@ -50,7 +50,14 @@ export interface Compiled {
 
 export function compile(source: string, options: CompileOptions = {}): Compiled {
   const first = check(source, options);
-  const fail = (extra: Diagnostic[] = [], result = first): Compiled => ({ ok: false, diagnostics: [...result.diagnostics, ...extra], files: result.files, graph: null, plan: null, passLog: [] });
+  const fail = (extra: Diagnostic[] = [], result = first): Compiled => ({
+    ok: false,
+    diagnostics: [...result.diagnostics, ...extra],
+    files: result.files,
+    graph: null,
+    plan: null,
+    passLog: [],
+  });
   if (!first.ok) return fail();
   const chosen = chooseModel(first.graphs, options.model);
   if ('error' in chosen) return fail([chosen.error]);
@@ -69,19 +76,47 @@ export function compile(source: string, options: CompileOptions = {}): Compiled 
 }
 
 function unknownTapError(tap: string, graph: Graph): Diagnostic {
-  const guess = didYouMean(tap, graph.nodes.map((n) => n.id));
-  const d = diag('UnknownName', `cannot tap \`${tap}\`: \`${graph.name}\` has no layer of that name`, graph.span, 'this model');
-  return (guess ? d.help(`did you mean \`${guess}\`?`) : d.help(`its layers: ${graph.nodes.map((n) => n.id).join(', ')}`)).build();
+  const guess = didYouMean(
+    tap,
+    graph.nodes.map((n) => n.id),
+  );
+  const d = diag(
+    'UnknownName',
+    `cannot tap \`${tap}\`: \`${graph.name}\` has no layer of that name`,
+    graph.span,
+    'this model',
+  );
+  return (
+    guess ? d.help(`did you mean \`${guess}\`?`) : d.help(`its layers: ${graph.nodes.map((n) => n.id).join(', ')}`)
+  ).build();
 }
 
 function chooseModel(graphs: readonly Graph[], name: string | undefined): { graph: Graph } | { error: Diagnostic } {
   const at = graphs[0]?.span ?? { file: 'model.cnn', start: 0, end: 0 };
   if (name !== undefined) {
     const g = graphs.find((x) => x.name === name);
-    return g ? { graph: g } : { error: diag('AmbiguousModel', `no model named \`${name}\` (models: ${graphs.map((x) => x.name).join(', ')})`, at, 'models here').build() };
+    return g
+      ? { graph: g }
+      : {
+          error: diag(
+            'AmbiguousModel',
+            `no model named \`${name}\` (models: ${graphs.map((x) => x.name).join(', ')})`,
+            at,
+            'models here',
+          ).build(),
+        };
   }
   if (graphs.length !== 1) {
-    return { error: diag('AmbiguousModel', `the file declares ${graphs.length} models (${graphs.map((x) => x.name).join(', ')}); choose one`, graphs[1]?.span ?? at, 'another model').help('pass --model NAME (or options.model)').build() };
+    return {
+      error: diag(
+        'AmbiguousModel',
+        `the file declares ${graphs.length} models (${graphs.map((x) => x.name).join(', ')}); choose one`,
+        graphs[1]?.span ?? at,
+        'another model',
+      )
+        .help('pass --model NAME (or options.model)')
+        .build(),
+    };
   }
   return { graph: graphs[0] };
 }
@@ -90,7 +125,11 @@ function chooseModel(graphs: readonly Graph[], name: string | undefined): { grap
  * Concrete sizes for every input: given ones, else the declared ones with a symbolic batch
  * (the first dimension) set to 1. Re-checks the model on them.
  */
-function bindSizes(source: string, options: CompileOptions, graph: Graph): { error?: Diagnostic; result?: ReturnType<typeof check> } {
+function bindSizes(
+  source: string,
+  options: CompileOptions,
+  graph: Graph,
+): { error?: Diagnostic; result?: ReturnType<typeof check> } {
   const shapes: Record<string, readonly number[]> = { ...options.inputShapes };
   for (const input of graph.inputs) {
     if (shapes[input.name]) continue;
@@ -99,8 +138,15 @@ function bindSizes(source: string, options: CompileOptions, graph: Graph): { err
     if (unbound.length) {
       const names = [...new Set(unbound.flatMap((d) => [...symbolsOf(d)]))].join(', ');
       return {
-        error: diag('UnboundSize', `input \`${input.name}\` has symbolic size ${names}; code is generated for concrete sizes`, input.span, 'symbolic')
-          .help(`give the sizes, e.g. --shape ${input.name}=${input.shape.map((d, i) => (isKnown(d) ? d : i === 0 ? 1 : 224)).join(',')}`)
+        error: diag(
+          'UnboundSize',
+          `input \`${input.name}\` has symbolic size ${names}; code is generated for concrete sizes`,
+          input.span,
+          'symbolic',
+        )
+          .help(
+            `give the sizes, e.g. --shape ${input.name}=${input.shape.map((d, i) => (isKnown(d) ? d : i === 0 ? 1 : 224)).join(',')}`,
+          )
           .build(),
       };
     }

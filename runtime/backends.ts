@@ -23,7 +23,10 @@ export type GpuJsModeName = (typeof GPUJS_MODES)[number];
  * `cpu`, `wasm` (WebAssembly SIMD kernels; `wasm:N` uses N threads, default min(2, cores)), `gpujs`
  * (gpu.js's own choice) or `gpujs:MODE`.
  */
-export type BackendSpec = { kind: 'cpu' } | { kind: 'wasm'; threads: number | null } | { kind: 'gpujs'; mode: GpuJsModeName };
+export type BackendSpec =
+  | { kind: 'cpu' }
+  | { kind: 'wasm'; threads: number | null }
+  | { kind: 'gpujs'; mode: GpuJsModeName };
 
 export class BackendError extends Error {}
 
@@ -35,7 +38,9 @@ export function parseBackend(text: string): BackendSpec {
   if (text === 'gpujs') return { kind: 'gpujs', mode: 'gpu' };
   const m = /^gpujs:(.+)$/.exec(text);
   if (m && (GPUJS_MODES as readonly string[]).includes(m[1])) return { kind: 'gpujs', mode: m[1] as GpuJsModeName };
-  throw new BackendError(`unknown backend \`${text}\`: use cpu, gpujs, or gpujs:MODE with MODE one of ${GPUJS_MODES.filter((x) => x !== 'gpu').join(', ')}; or wasm, or wasm:THREADS`);
+  throw new BackendError(
+    `unknown backend \`${text}\`: use cpu, gpujs, or gpujs:MODE with MODE one of ${GPUJS_MODES.filter((x) => x !== 'gpu').join(', ')}; or wasm, or wasm:THREADS`,
+  );
 }
 
 export function backendName(spec: BackendSpec): string {

@@ -15,7 +15,10 @@ export type SourceLookup = (key: string) => Float32Array | undefined;
  * a tensor it derived itself, e.g. two BatchNorms after one conv; params list those first). A missing
  * source is a bug in the caller (bindWeights checks every source first), so it throws.
  */
-export function deriveParams(plan: { readonly params: readonly PlanParam[] }, weights: ReadonlyMap<string, Tensor>): Map<string, Tensor> {
+export function deriveParams(
+  plan: { readonly params: readonly PlanParam[] },
+  weights: ReadonlyMap<string, Tensor>,
+): Map<string, Tensor> {
   const inline = new Map(plan.params.filter((p) => p.value !== null).map((p) => [p.key, p.value!]));
   const out = new Map<string, Tensor>();
   const lookup: SourceLookup = (key) => inline.get(key) ?? weights.get(key)?.data ?? out.get(key)?.data;
@@ -39,10 +42,14 @@ function foldBatchnorm(d: FoldBatchnorm, shape: readonly number[], lookup: Sourc
   const need = (key: string, n: number): Float32Array => {
     const v = lookup(key);
     if (v === undefined) throw new Error(`cannot fold \`${d.batchnorm}\` into \`${d.conv}\`: no values for \`${key}\``);
-    if (v.length !== n) throw new Error(`cannot fold \`${d.batchnorm}\` into \`${d.conv}\`: \`${key}\` has ${v.length} values, expected ${n}`);
+    if (v.length !== n)
+      throw new Error(
+        `cannot fold \`${d.batchnorm}\` into \`${d.conv}\`: \`${key}\` has ${v.length} values, expected ${n}`,
+      );
     return v;
   };
-  const optional = (key: string | null, fill: number): Float32Array => (key === null ? new Float32Array(oc).fill(fill) : need(key, oc));
+  const optional = (key: string | null, fill: number): Float32Array =>
+    key === null ? new Float32Array(oc).fill(fill) : need(key, oc);
   const gamma = optional(d.bnWeight, 1);
   const variance = need(d.runningVar, oc);
   // s = gamma / sqrt(var + eps), in double precision; each result is rounded to float32 once

@@ -33,7 +33,12 @@ export interface LoadedModel {
 }
 
 export type CompileResult =
-  | { readonly ok: true; readonly diagnostics: readonly Diagnostic[]; readonly model: LoadedModel; readonly compiled: Compiled }
+  | {
+      readonly ok: true;
+      readonly diagnostics: readonly Diagnostic[];
+      readonly model: LoadedModel;
+      readonly compiled: Compiled;
+    }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[]; readonly message: string };
 
 function toMap(w: WeightsInput): ReadonlyMap<string, Tensor> {
@@ -45,18 +50,25 @@ function toMap(w: WeightsInput): ReadonlyMap<string, Tensor> {
 
 export async function compileModel(source: string, options: LoadOptions = {}): Promise<CompileResult> {
   const first = compile(source, options);
-  if (!first.ok || !first.plan) return { ok: false, diagnostics: first.diagnostics, message: renderRich(first.diagnostics, first.files) };
+  if (!first.ok || !first.plan)
+    return { ok: false, diagnostics: first.diagnostics, message: renderRich(first.diagnostics, first.files) };
   const spec = parseBackend(options.backend ?? 'cpu');
   const tensors = options.weights ? toMap(options.weights) : null;
   const weightsFor = (plan: Plan) => {
     if (tensors) return bindWeights(plan, tensors);
-    if (plan.params.some((p) => p.value === null)) options.onWarning?.(`no weights given: parameters use PyTorch's default initialisation with seed ${options.seed ?? 0}`);
+    if (plan.params.some((p) => p.value === null))
+      options.onWarning?.(
+        `no weights given: parameters use PyTorch's default initialisation with seed ${options.seed ?? 0}`,
+      );
     return initialWeights(plan, options.seed ?? 0);
   };
   const executors = new Map<string, { plan: Plan; ex: Executor }>();
   const key = (shapes: Record<string, readonly number[]>) => JSON.stringify(Object.entries(shapes).sort());
   const firstShapes = Object.fromEntries(first.plan.inputs.map((i) => [i.name, i.shape]));
-  executors.set(key(firstShapes), { plan: first.plan, ex: await createExecutor(first.plan, weightsFor(first.plan), spec) });
+  executors.set(key(firstShapes), {
+    plan: first.plan,
+    ex: await createExecutor(first.plan, weightsFor(first.plan), spec),
+  });
   let current = executors.get(key(firstShapes))!;
   const model: LoadedModel = {
     get backend() {

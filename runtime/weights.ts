@@ -23,11 +23,14 @@ interface Owner {
 }
 
 /** The plan as far as weights need it (a generated module keeps only this much). */
-type WeightsPlan = Pick<Plan, 'model' | 'params'> & { readonly steps: readonly Pick<Plan['steps'][number], 'nodes' | 'op' | 'params'>[] };
+type WeightsPlan = Pick<Plan, 'model' | 'params'> & {
+  readonly steps: readonly Pick<Plan['steps'][number], 'nodes' | 'op' | 'params'>[];
+};
 
 function owners(plan: WeightsPlan): Map<string, Owner> {
   const out = new Map<string, Owner>();
-  for (const step of plan.steps) for (const key of Object.values(step.params)) out.set(key, { layer: step.nodes[0], op: CLASS[step.op] ?? step.op });
+  for (const step of plan.steps)
+    for (const key of Object.values(step.params)) out.set(key, { layer: step.nodes[0], op: CLASS[step.op] ?? step.op });
   // a folded layer's own keys are no step's any more; its derivation still names the layer
   for (const p of plan.params) {
     for (const s of p.derived ? sourcesOf(p.derived) : []) out.set(s.key, s.owner);
@@ -61,30 +64,52 @@ const IGNORED_SUFFIX = '.num_batches_tracked';
  * that no layer has. Inline values from the .cnn file need no entry. The keys are the model's own
  * (before any folding); the result also holds the tensors folding passes derive from them.
  */
-export function bindWeights(plan: WeightsPlan, tensors: ReadonlyMap<string, Tensor>, source = 'the weights file'): Map<string, Tensor> {
+export function bindWeights(
+  plan: WeightsPlan,
+  tensors: ReadonlyMap<string, Tensor>,
+  source = 'the weights file',
+): Map<string, Tensor> {
   const owner = owners(plan);
   const needed = plan.params.filter((p) => p.value === null && isSource(p));
   const missing = needed.filter((p) => !tensors.has(p.key));
   if (missing.length) {
     const first = missing[0];
     const o = owner.get(first.key);
-    const more = missing.length > 1 ? ` (and ${missing.length - 1} more: ${missing.slice(1, 6).map((p) => p.key).join(', ')}${missing.length > 6 ? ', ...' : ''})` : '';
+    const more =
+      missing.length > 1
+        ? ` (and ${missing.length - 1} more: ${missing
+            .slice(1, 6)
+            .map((p) => p.key)
+            .join(', ')}${missing.length > 6 ? ', ...' : ''})`
+        : '';
     const present = [...tensors.keys()];
     const guess = didYouMean(first.key, present);
-    throw new WeightsError('E0401', `${source} has no \`${first.key}\`: ${o?.op ?? 'the layer'} \`${o?.layer ?? first.key}\` needs a ${fmt(first.shape)} tensor${more}${guess ? `; did you mean \`${guess}\`?` : ''}`);
+    throw new WeightsError(
+      'E0401',
+      `${source} has no \`${first.key}\`: ${o?.op ?? 'the layer'} \`${o?.layer ?? first.key}\` needs a ${fmt(first.shape)} tensor${more}${guess ? `; did you mean \`${guess}\`?` : ''}`,
+    );
   }
   const keys = new Set(plan.params.filter(isSource).map((p) => p.key));
   const unexpected = [...tensors.keys()].filter((k) => !keys.has(k) && !k.endsWith(IGNORED_SUFFIX));
   if (unexpected.length) {
     const guess = didYouMean(unexpected[0], keys);
-    throw new WeightsError('E0402', `${source} has ${unexpected.length === 1 ? 'a key' : `${unexpected.length} keys`} no layer of \`${plan.model}\` uses: ${unexpected.slice(0, 6).map((k) => `\`${k}\``).join(', ')}${unexpected.length > 6 ? ', ...' : ''}${guess ? ` (did you mean \`${guess}\`?)` : ''}`);
+    throw new WeightsError(
+      'E0402',
+      `${source} has ${unexpected.length === 1 ? 'a key' : `${unexpected.length} keys`} no layer of \`${plan.model}\` uses: ${unexpected
+        .slice(0, 6)
+        .map((k) => `\`${k}\``)
+        .join(', ')}${unexpected.length > 6 ? ', ...' : ''}${guess ? ` (did you mean \`${guess}\`?)` : ''}`,
+    );
   }
   const out = new Map<string, Tensor>();
   for (const p of needed) {
     const t = tensors.get(p.key)!;
     if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) {
       const o = owner.get(p.key);
-      throw new WeightsError('E0403', `\`${p.key}\` has shape ${fmt(t.shape)} in ${source}, but ${o?.op ?? 'the layer'} \`${o?.layer ?? p.key}\` needs ${fmt(p.shape)}`);
+      throw new WeightsError(
+        'E0403',
+        `\`${p.key}\` has shape ${fmt(t.shape)} in ${source}, but ${o?.op ?? 'the layer'} \`${o?.layer ?? p.key}\` needs ${fmt(p.shape)}`,
+      );
     }
     out.set(p.key, t);
   }

@@ -32,7 +32,8 @@ function canvas(width: number, height: number, fill: (x: number, y: number) => R
   return { width, height, data, colorType };
 }
 
-const mix = (a: Rgb, b: Rgb, t: number): Rgb => [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * Math.min(1, Math.max(0, t)))) as unknown as Rgb;
+const mix = (a: Rgb, b: Rgb, t: number): Rgb =>
+  [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * Math.min(1, Math.max(0, t)))) as unknown as Rgb;
 
 /** A small landscape: every region a different colour, with edges in several directions. */
 export function drawPhoto(size = 64): Drawn {
@@ -74,9 +75,18 @@ function segmentDistance(x: number, y: number, a: readonly [number, number], b: 
 /** A "7" in the MNIST style: a soft white stroke on black, centred in 28x28. */
 export function drawDigit(): Drawn {
   const strokes: [readonly [number, number], readonly [number, number]][] = [
-    [[8, 7], [20, 7]],
-    [[20, 7], [12, 22]],
-    [[11, 14], [18, 14]],
+    [
+      [8, 7],
+      [20, 7],
+    ],
+    [
+      [20, 7],
+      [12, 22],
+    ],
+    [
+      [11, 14],
+      [18, 14],
+    ],
   ];
   return canvas(
     28,

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OPS } from '../compiler/2-analyze/ops/registry.ts';
 import { CATALOGUE } from '../compiler/diagnostics/catalogue.ts';
-import { catalogueTable, LANGUAGE_MD, TABLE_END, TABLE_START, withCurrentTable } from '../scripts/gen-catalogue-table.ts';
+import {
+  catalogueTable,
+  LANGUAGE_MD,
+  TABLE_END,
+  TABLE_START,
+  withCurrentTable,
+} from '../scripts/gen-catalogue-table.ts';
 
 const markdown = readFileSync(LANGUAGE_MD, 'utf8');
 
@@ -29,7 +35,11 @@ describe('spec/LANGUAGE.md', () => {
 
   it('has a section for every op', () => {
     const headings = markdown.split('\n').filter((l) => l.startsWith('### '));
-    for (const op of OPS.keys()) expect(headings.some((h) => new RegExp(`\\b${op}\\b`).test(h)), `a ### heading naming ${op}`).toBe(true);
+    for (const op of OPS.keys())
+      expect(
+        headings.some((h) => new RegExp(`\\b${op}\\b`).test(h)),
+        `a ### heading naming ${op}`,
+      ).toBe(true);
   });
 
   it('names in the op sections only codes the catalogue has', () => {

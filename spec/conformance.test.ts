@@ -18,7 +18,9 @@ import { cliProblems, conformanceProblems } from './harness/observe.ts';
 const root = fileURLToPath(new URL('./conformance/', import.meta.url));
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)],
+  );
 }
 
 interface Case {
@@ -66,7 +68,8 @@ describe('conformance files', () => {
 describe('conformance coverage', () => {
   const expected = new Map<string, string[]>();
   for (const c of parsed) {
-    for (const d of [...c.expectations.errors, ...c.expectations.warnings]) expected.set(d.code, [...(expected.get(d.code) ?? []), c.rel]);
+    for (const d of [...c.expectations.errors, ...c.expectations.warnings])
+      expected.set(d.code, [...(expected.get(d.code) ?? []), c.rel]);
   }
   const codes = Object.values(CATALOGUE).map((e) => e.code);
 
@@ -132,8 +135,27 @@ function opOf(text: string, file: string, node: string, bind: Expectations['bind
 
 /** The areas of the suite, one folder each (spec/conformance/README.md). */
 const AREAS = [
-  'lexical', 'syntax', 'statements', 'names', 'arguments', 'values', 'blocks', 'inline', 'conv2d', 'pooling',
-  'adaptive', 'batchnorm', 'activations', 'flatten', 'linear', 'softmax', 'merge', 'symbolic', 'limits', 'runtime', 'summary',
+  'lexical',
+  'syntax',
+  'statements',
+  'names',
+  'arguments',
+  'values',
+  'blocks',
+  'inline',
+  'conv2d',
+  'pooling',
+  'adaptive',
+  'batchnorm',
+  'activations',
+  'flatten',
+  'linear',
+  'softmax',
+  'merge',
+  'symbolic',
+  'limits',
+  'runtime',
+  'summary',
 ];
 
 /** Codes shown only by known-bug files, because cnnc does not report them correctly yet. */

@@ -35,7 +35,12 @@ describe('readExpectations', () => {
     expect(e.errors).toEqual([{ code: 'E0301', line: 7 }]);
     expect(e.warnings).toEqual([{ code: 'W0220', line: null }]);
     expect(e.shapes).toEqual([{ model: 'M2', node: 'conv1', shape: '[N, 16, floor((H - 1)/2) + 1, 8]' }]);
-    expect(e.evals[0].bindings).toEqual(new Map([['H', 32], ['W', 33]]));
+    expect(e.evals[0].bindings).toEqual(
+      new Map([
+        ['H', 32],
+        ['W', 33],
+      ]),
+    );
     expect(e.evals[0].shape).toEqual([1, 1, 16, 17]);
     expect(e.params).toEqual([{ key: 'conv1.weight', shape: [16, 3, 3, 3] }]);
     expect(e.paramKeys).toEqual([{ model: null, node: 'bn', keys: [] }]);
@@ -44,7 +49,16 @@ describe('readExpectations', () => {
     expect(e.bind).toEqual({ x: [1, 3, 32, 32] });
     expect(e.compile).toEqual({ model: 'B', backend: 'cpu' });
     expect(e.knownBug).toBe('why');
-    expect(e.fixtures).toEqual([{ name: 'w.safetensors', kind: 'safetensors', tensors: [{ key: 'c.weight', shape: [3, 2, 3, 3] }, { key: 'c.bias', shape: [3] }] }]);
+    expect(e.fixtures).toEqual([
+      {
+        name: 'w.safetensors',
+        kind: 'safetensors',
+        tensors: [
+          { key: 'c.weight', shape: [3, 2, 3, 3] },
+          { key: 'c.bias', shape: [3] },
+        ],
+      },
+    ]);
   });
 
   it('refuses what looks like a directive but is not one', () => {
@@ -97,7 +111,9 @@ describe('conformanceProblems', () => {
   it('evaluates symbolic shapes', () => {
     const body = 'model M {\n  input x: [1, 1, H, W]\n  p: MaxPool2d(2)\n}\n';
     expect(problems('# expect-eval: p with H=9, W=8 = [1, 1, 4, 4]', body)).toEqual([]);
-    expect(problems('# expect-eval: p with H=9, W=8 = [1, 1, 5, 4]', body)[0]).toMatch(/^p with H=9, W=8: \[1, 1, 4, 4\], expected \[1, 1, 5, 4\]/);
+    expect(problems('# expect-eval: p with H=9, W=8 = [1, 1, 5, 4]', body)[0]).toMatch(
+      /^p with H=9, W=8: \[1, 1, 4, 4\], expected \[1, 1, 5, 4\]/,
+    );
   });
 });
 

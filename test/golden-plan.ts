@@ -75,7 +75,8 @@ function renameKey(key: string, rename: (name: string) => string): string {
 
 /** Every user-visible name of an unfolded plan through `rename`, which must keep distinct names distinct. */
 export function renamePlan(plan: Plan, rename: (name: string) => string): Plan {
-  if (plan.params.some((p) => p.derived)) throw new Error('renamePlan: plans with derived (folded) params are not supported');
+  if (plan.params.some((p) => p.derived))
+    throw new Error('renamePlan: plans with derived (folded) params are not supported');
   const value = (v: Plan['inputs'][number]) => ({ ...v, name: rename(v.name), buffer: rename(v.buffer) });
   return {
     model: rename(plan.model),
@@ -95,7 +96,11 @@ export function renamePlan(plan: Plan, rename: (name: string) => string): Plan {
 }
 
 /** Moves the params `pick` chooses (asked in plan order) from the weights into PlanParam.value. */
-export function inlineParams(plan: Plan, weights: ReadonlyMap<string, Tensor>, pick: (key: string) => boolean): { plan: Plan; weights: Map<string, Tensor> } {
+export function inlineParams(
+  plan: Plan,
+  weights: ReadonlyMap<string, Tensor>,
+  pick: (key: string) => boolean,
+): { plan: Plan; weights: Map<string, Tensor> } {
   const left = new Map(weights);
   const params: PlanParam[] = plan.params.map((p) => {
     if (!pick(p.key)) return p;
@@ -121,7 +126,9 @@ export function fuseEpilogues(plan: Plan): Plan {
   while (changed) {
     changed = false;
     const readers = new Map<string, number>();
-    for (const s of steps) for (const b of [...s.inputs, ...(s.epilogue.residual ? [s.epilogue.residual] : [])]) readers.set(b, (readers.get(b) ?? 0) + 1);
+    for (const s of steps)
+      for (const b of [...s.inputs, ...(s.epilogue.residual ? [s.epilogue.residual] : [])])
+        readers.set(b, (readers.get(b) ?? 0) + 1);
     for (let i = 0; i < steps.length && !changed; i++) {
       const s = steps[i];
       if (readers.get(s.output) !== 1 || outputs.has(s.output)) continue;
@@ -137,11 +144,19 @@ export function fuseEpilogues(plan: Plan): Plan {
         epilogue = { residual: s.epilogue.residual, activation };
       }
       if (epilogue === null) continue;
-      const fused: PlanStep = { ...s, nodes: [...s.nodes, ...t.nodes], output: t.output, outputShape: t.outputShape, epilogue };
+      const fused: PlanStep = {
+        ...s,
+        nodes: [...s.nodes, ...t.nodes],
+        output: t.output,
+        outputShape: t.outputShape,
+        epilogue,
+      };
       steps = steps.map((x, k) => (k === j ? fused : x)).filter((_, k) => k !== i);
       changed = true;
     }
   }
-  const live = new Set(steps.flatMap((s) => [s.output, ...s.inputs, ...(s.epilogue.residual ? [s.epilogue.residual] : [])]));
+  const live = new Set(
+    steps.flatMap((s) => [s.output, ...s.inputs, ...(s.epilogue.residual ? [s.epilogue.residual] : [])]),
+  );
   return { ...plan, steps, buffers: plan.buffers.filter((b) => b.role === 'input' || live.has(b.id)) };
 }

@@ -48,8 +48,14 @@ function call(layer: GoldenLayer): string {
   }
 }
 
-export function goldenToCnn(c: GoldenCase, opts: { weights?: string } = {}): { text: string; lineOf: Map<string, number> } {
-  const lines = [`# generated from ../shared/golden/${c.id}.json: ${c.description}`, `model ${c.id.replace(/[^A-Za-z0-9_]/g, '_')} {`];
+export function goldenToCnn(
+  c: GoldenCase,
+  opts: { weights?: string } = {},
+): { text: string; lineOf: Map<string, number> } {
+  const lines = [
+    `# generated from ../shared/golden/${c.id}.json: ${c.description}`,
+    `model ${c.id.replace(/[^A-Za-z0-9_]/g, '_')} {`,
+  ];
   for (const [name, shape] of Object.entries(c.inputShapes)) lines.push(`  input ${name}: [${shape.join(', ')}]`);
   if (opts.weights) lines.push(`  weights ${JSON.stringify(opts.weights)}`);
   const lineOf = new Map<string, number>();

@@ -115,7 +115,11 @@ export function goldenLayerToIr(layer: GoldenLayer, inputRank: number): IrOp {
     case 'linear':
       return {
         op: 'linear',
-        attrs: { in_features: a.in_features as number, out_features: a.out_features as number, bias: a.bias as boolean },
+        attrs: {
+          in_features: a.in_features as number,
+          out_features: a.out_features as number,
+          bias: a.bias as boolean,
+        },
       };
     case 'softmax':
       return { op: 'softmax', attrs: { dim: resolveDim(a.dim, inputRank, 'dim') } };
@@ -204,7 +208,11 @@ export function goldenToGraph(c: GoldenCase): Graph {
 }
 
 /** The case's network on the reference kernels (runGraph): its one output, from `params` (default: the case's). */
-export function referenceOutput(c: GoldenCase, params: Readonly<Record<string, Tensor>> = c.params, options: RunGraphOptions = {}): Tensor {
+export function referenceOutput(
+  c: GoldenCase,
+  params: Readonly<Record<string, Tensor>> = c.params,
+  options: RunGraphOptions = {},
+): Tensor {
   const graph = goldenToGraph(c);
   return runGraph(graph, c.input, weightsOf(params), options)[graph.outputs[0]];
 }

@@ -172,7 +172,8 @@ export function compareClose(got: Float32Array, want: Float32Array, tol: Toleran
     const w = want[i];
     let ratio: number;
     if (Number.isNaN(w) || Number.isNaN(g)) ratio = Number.isNaN(w) && Number.isNaN(g) ? 0 : Infinity;
-    else if (g === w) ratio = 0; // equal infinities too
+    else if (g === w)
+      ratio = 0; // equal infinities too
     else ratio = Math.abs(g - w) / (tol.atol + tol.rtol * Math.abs(w));
     if (Number.isNaN(ratio)) ratio = Infinity;
     if (ratio > 1) bad++;

@@ -34,7 +34,8 @@ export function cnncEngine(name: string): Engine {
       }
       return {
         run: () => ex.run(w.feeds),
-        read: (result) => Object.fromEntries(Object.entries(result as Awaited<ReturnType<typeof ex.run>>).map(([k, t]) => [k, t.data])),
+        read: (result) =>
+          Object.fromEntries(Object.entries(result as Awaited<ReturnType<typeof ex.run>>).map(([k, t]) => [k, t.data])),
         destroy: () => ex.destroy(),
       };
     },

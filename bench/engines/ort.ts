@@ -116,7 +116,10 @@ export function ortWebEngine(): Engine {
     },
     async prepare(w) {
       const ort = await loadOrtWeb();
-      const session = await ort.InferenceSession.create(modelOrSkip(w), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      const session = await ort.InferenceSession.create(modelOrSkip(w), {
+        executionProviders: ['wasm'],
+        graphOptimizationLevel: 'all',
+      });
       return ortRunner(ort, session, w);
     },
   };

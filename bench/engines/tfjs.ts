@@ -57,7 +57,11 @@ export function tfjsEngine(backend: 'cpu' | 'wasm'): Engine {
         throw e;
       }
       // inputs in TF.js's own layout, prepared once: the conversion is not the peer's work
-      const inputs = w.plan.inputs.map((i) => ({ name: i.name, shape: i.shape.length === 4 ? [i.shape[0], i.shape[2], i.shape[3], i.shape[1]] : [...i.shape], data: i.shape.length === 4 ? nchwToNhwc(w.feeds[i.name].data, i.shape) : w.feeds[i.name].data }));
+      const inputs = w.plan.inputs.map((i) => ({
+        name: i.name,
+        shape: i.shape.length === 4 ? [i.shape[0], i.shape[2], i.shape[3], i.shape[1]] : [...i.shape],
+        data: i.shape.length === 4 ? nchwToNhwc(w.feeds[i.name].data, i.shape) : w.feeds[i.name].data,
+      }));
       const built = model;
       return {
         activate: () => use(tf, backend),
@@ -78,7 +82,10 @@ export function tfjsEngine(backend: 'cpu' | 'wasm'): Engine {
         read(result) {
           const out = result as Record<string, Float32Array>;
           return Object.fromEntries(
-            w.plan.outputs.map((o) => [o.name, built.nhwcOutputs[o.name] ? nhwcToNchw(out[o.name], o.shape) : out[o.name]]),
+            w.plan.outputs.map((o) => [
+              o.name,
+              built.nhwcOutputs[o.name] ? nhwcToNchw(out[o.name], o.shape) : out[o.name],
+            ]),
           );
         },
         destroy: () => built.dispose(),

@@ -106,7 +106,12 @@ function applyActivation(tf: Tf, a: Activation | null, t: TF.Tensor): TF.Tensor 
   }
 }
 
-function prepareStep(tf: Tf, step: PlanStep, raw: (key: string) => Tensor, keep: <T extends TF.Tensor>(t: T) => T): StepFn {
+function prepareStep(
+  tf: Tf,
+  step: PlanStep,
+  raw: (key: string) => Tensor,
+  keep: <T extends TF.Tensor>(t: T) => T,
+): StepFn {
   const { residual: hasResidual, activation } = step.epilogue;
   // the epilogue: residual add, then the activation (fused into the op when nothing comes between)
   const fusable = hasResidual === null ? fusedActivation(activation) : null;
@@ -123,29 +128,47 @@ function prepareStep(tf: Tf, step: PlanStep, raw: (key: string) => Tensor, keep:
   switch (step.op) {
     case 'conv2d': {
       const a = (step as PlanStep<'conv2d'>).attrs;
-      if (a.padding_mode !== 'zeros' && a.pads.some((p) => p > 0)) throw new TfjsUnsupported(`${name}: padding_mode '${a.padding_mode}'`);
+      if (a.padding_mode !== 'zeros' && a.pads.some((p) => p > 0))
+        throw new TfjsUnsupported(`${name}: padding_mode '${a.padding_mode}'`);
       const w = raw(step.params.weight);
       const [oc, icg, kh, kw] = w.shape;
       const bias = step.params.bias ? keep(tf.tensor1d(raw(step.params.bias).data)) : undefined;
       const [top, bottom, left, right] = a.pads;
       const symmetric = top === bottom && left === right && top === left;
       const dw = a.groups > 1 && a.groups === a.in_channels && icg === 1;
-      if (a.groups > 1 && !dw) throw new TfjsUnsupported(`${name}: grouped convolution (groups=${a.groups}) that is not depthwise`);
+      if (a.groups > 1 && !dw)
+        throw new TfjsUnsupported(`${name}: grouped convolution (groups=${a.groups}) that is not depthwise`);
       // HWIO for conv2d; [kh, kw, in, multiplier] for depthwise (output channel c*m + j reads input c)
-      const filter = dw ? keep(tf.tensor4d(depthwiseFilter(w.data, oc, kh, kw, oc / a.groups), [kh, kw, a.groups, oc / a.groups])) : keep(tf.tensor4d(hwio(w.data, oc, icg, kh, kw), [kh, kw, icg, oc]));
+      const filter = dw
+        ? keep(tf.tensor4d(depthwiseFilter(w.data, oc, kh, kw, oc / a.groups), [kh, kw, a.groups, oc / a.groups]))
+        : keep(tf.tensor4d(hwio(w.data, oc, icg, kh, kw), [kh, kw, icg, oc]));
       const strides = [a.stride[0], a.stride[1]] as [number, number];
       const dilations = [a.dilation[0], a.dilation[1]] as [number, number];
       const fused = fusable ?? {};
       return ([x], residual) => {
         let input = nhwcOnly(x, 'conv2d');
-        let pad: 'valid' | number | [[number, number], [number, number], [number, number], [number, number]] = symmetric ? top : [[0, 0], [top, bottom], [left, right], [0, 0]];
+        let pad: 'valid' | number | [[number, number], [number, number], [number, number], [number, number]] = symmetric
+          ? top
+          : [
+              [0, 0],
+              [top, bottom],
+              [left, right],
+              [0, 0],
+            ];
         // fused depthwise takes only symmetric padding: pad explicitly otherwise
         if (dw && !symmetric) {
-          input = tf.pad(input, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+          input = tf.pad(input, [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ]);
           pad = 'valid';
         }
         const common = { x: input, filter, strides, pad, dilations, bias, dimRoundingMode: 'floor' as const, ...fused };
-        const y = dw ? tf.fused.depthwiseConv2d(common as Parameters<typeof tf.fused.depthwiseConv2d>[0]) : tf.fused.conv2d(common);
+        const y = dw
+          ? tf.fused.depthwiseConv2d(common as Parameters<typeof tf.fused.depthwiseConv2d>[0])
+          : tf.fused.conv2d(common);
         return { t: finish(y, fusable !== null, residual), nhwc: true };
       };
     }
@@ -164,7 +187,8 @@ function prepareStep(tf: Tf, step: PlanStep, raw: (key: string) => Tensor, keep:
     case 'maxpool2d':
     case 'avgpool2d': {
       const a = (step as PlanStep<'maxpool2d' | 'avgpool2d'>).attrs;
-      if ('dilation' in a && (a.dilation[0] !== 1 || a.dilation[1] !== 1)) throw new TfjsUnsupported(`${name}: dilated pooling`);
+      if ('dilation' in a && (a.dilation[0] !== 1 || a.dilation[1] !== 1))
+        throw new TfjsUnsupported(`${name}: dilated pooling`);
       if (a.padding[0] !== a.padding[1]) throw new TfjsUnsupported(`${name}: different padding along height and width`);
       const isMax = step.op === 'maxpool2d';
       const avg = a as PlanStep<'avgpool2d'>['attrs'];
@@ -178,7 +202,12 @@ function prepareStep(tf: Tf, step: PlanStep, raw: (key: string) => Tensor, keep:
         let pad: number = p;
         // TF.js averages over the window inside the image only; count_include_pad counts the zeros too
         if (!isMax && avg.count_include_pad && p > 0) {
-          input = tf.pad(input, [[0, 0], [p, p], [p, p], [0, 0]]);
+          input = tf.pad(input, [
+            [0, 0],
+            [p, p],
+            [p, p],
+            [0, 0],
+          ]);
           pad = 0;
         }
         const y = isMax ? tf.maxPool(input, k, s, pad, rounding) : tf.avgPool(input, k, s, pad, rounding);
@@ -191,25 +220,35 @@ function prepareStep(tf: Tf, step: PlanStep, raw: (key: string) => Tensor, keep:
       if (h % oh !== 0 || w % ow !== 0) throw new TfjsUnsupported(`${name}: adaptive pool with uneven bins`);
       return ([x], residual) => {
         const input = nhwcOnly(x, 'adaptive_avgpool2d');
-        const y = oh === 1 && ow === 1 ? tf.mean(input, [1, 2], true) : tf.avgPool(input, [h / oh, w / ow], [h / oh, w / ow], 'valid');
+        const y =
+          oh === 1 && ow === 1
+            ? tf.mean(input, [1, 2], true)
+            : tf.avgPool(input, [h / oh, w / ow], [h / oh, w / ow], 'valid');
         return { t: finish(y, false, residual), nhwc: true };
       };
     }
     case 'batchnorm2d': {
       const a = (step as PlanStep<'batchnorm2d'>).attrs;
-      if (!step.params.running_mean || !step.params.running_var) throw new TfjsUnsupported(`${name}: batchnorm without running statistics`);
+      if (!step.params.running_mean || !step.params.running_var)
+        throw new TfjsUnsupported(`${name}: batchnorm without running statistics`);
       const vec = (key: string | undefined) => (key ? keep(tf.tensor1d(raw(key).data)) : undefined);
       const mean = vec(step.params.running_mean)!;
       const variance = vec(step.params.running_var)!;
       const scale = vec(step.params.weight);
       const offset = vec(step.params.bias);
-      return ([x], residual) => ({ t: finish(tf.batchNorm(nhwcOnly(x, 'batchnorm2d'), mean, variance, offset, scale, a.eps), false, residual), nhwc: true });
+      return ([x], residual) => ({
+        t: finish(tf.batchNorm(nhwcOnly(x, 'batchnorm2d'), mean, variance, offset, scale, a.eps), false, residual),
+        nhwc: true,
+      });
     }
     case 'relu':
     case 'leaky_relu':
     case 'sigmoid':
     case 'tanh': {
-      const own: Activation = step.op === 'leaky_relu' ? { kind: 'leaky_relu', negative_slope: (step as PlanStep<'leaky_relu'>).attrs.negative_slope } : { kind: step.op };
+      const own: Activation =
+        step.op === 'leaky_relu'
+          ? { kind: 'leaky_relu', negative_slope: (step as PlanStep<'leaky_relu'>).attrs.negative_slope }
+          : { kind: step.op };
       return ([x], residual) => ({ t: finish(applyActivation(tf, own, x.t), false, residual), nhwc: x.nhwc });
     }
     case 'flatten':
@@ -230,14 +269,27 @@ function prepareStep(tf: Tf, step: PlanStep, raw: (key: string) => Tensor, keep:
     case 'add':
       return (xs, residual) => {
         if (xs.some((v) => v.nhwc !== xs[0].nhwc)) throw new TfjsUnsupported(`${name}: add of mixed layouts`);
-        return { t: finish(xs.length === 1 ? xs[0].t : tf.addN(xs.map((v) => v.t)), false, residual), nhwc: xs[0].nhwc };
+        return {
+          t: finish(xs.length === 1 ? xs[0].t : tf.addN(xs.map((v) => v.t)), false, residual),
+          nhwc: xs[0].nhwc,
+        };
       };
     case 'concat': {
       const dim = (step as PlanStep<'concat'>).attrs.dim;
       return (xs, residual) => {
         if (xs.some((v) => v.nhwc !== xs[0].nhwc)) throw new TfjsUnsupported(`${name}: concat of mixed layouts`);
         const axis = xs[0].nhwc ? NHWC_AXIS[dim] : dim;
-        return { t: finish(tf.concat(xs.map((v) => v.t), axis), false, residual), nhwc: xs[0].nhwc };
+        return {
+          t: finish(
+            tf.concat(
+              xs.map((v) => v.t),
+              axis,
+            ),
+            false,
+            residual,
+          ),
+          nhwc: xs[0].nhwc,
+        };
       };
     }
     default:
@@ -248,7 +300,10 @@ function prepareStep(tf: Tf, step: PlanStep, raw: (key: string) => Tensor, keep:
 /** OIHW -> HWIO */
 function hwio(w: Float32Array, oc: number, ic: number, kh: number, kw: number): Float32Array {
   const out = new Float32Array(w.length);
-  for (let o = 0; o < oc; o++) for (let i = 0; i < ic; i++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[((y * kw + x) * ic + i) * oc + o] = w[((o * ic + i) * kh + y) * kw + x];
+  for (let o = 0; o < oc; o++)
+    for (let i = 0; i < ic; i++)
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++) out[((y * kw + x) * ic + i) * oc + o] = w[((o * ic + i) * kh + y) * kw + x];
   return out;
 }
 
@@ -256,7 +311,10 @@ function hwio(w: Float32Array, oc: number, ic: number, kh: number, kw: number): 
 function depthwiseFilter(w: Float32Array, oc: number, kh: number, kw: number, m: number): Float32Array {
   const c = oc / m;
   const out = new Float32Array(w.length);
-  for (let ch = 0; ch < c; ch++) for (let j = 0; j < m; j++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[((y * kw + x) * c + ch) * m + j] = w[((ch * m + j) * kh + y) * kw + x];
+  for (let ch = 0; ch < c; ch++)
+    for (let j = 0; j < m; j++)
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++) out[((y * kw + x) * c + ch) * m + j] = w[((ch * m + j) * kh + y) * kw + x];
   return out;
 }
 
@@ -273,13 +331,17 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 /** NCHW data -> NHWC data */
 export function nchwToNhwc(data: Float32Array, [n, c, h, w]: readonly number[]): Float32Array {
   const out = new Float32Array(data.length);
-  for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let i = 0; i < h * w; i++) out[(b * h * w + i) * c + ch] = data[(b * c + ch) * h * w + i];
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < c; ch++)
+      for (let i = 0; i < h * w; i++) out[(b * h * w + i) * c + ch] = data[(b * c + ch) * h * w + i];
   return out;
 }
 
 /** NHWC data -> NCHW data, for a tensor whose NCHW shape is given */
 export function nhwcToNchw(data: Float32Array, [n, c, h, w]: readonly number[]): Float32Array {
   const out = new Float32Array(data.length);
-  for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let i = 0; i < h * w; i++) out[(b * c + ch) * h * w + i] = data[(b * h * w + i) * c + ch];
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < c; ch++)
+      for (let i = 0; i < h * w; i++) out[(b * c + ch) * h * w + i] = data[(b * h * w + i) * c + ch];
   return out;
 }

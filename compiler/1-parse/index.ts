@@ -31,7 +31,11 @@ export function parse(file: string, text: string): ParseResult {
   } catch (err) {
     // A bug here must not take the compiler down with a stack trace; say so as a diagnostic.
     const why = err instanceof Error ? err.message : String(err);
-    const d = diag('SyntaxError', `the parser failed on this file (internal error: ${showText(why, 80)})`, span(file, 0, 0))
+    const d = diag(
+      'SyntaxError',
+      `the parser failed on this file (internal error: ${showText(why, 80)})`,
+      span(file, 0, 0),
+    )
       .note('this is a bug in cnnc; please report it with the file')
       .build();
     return { program: { file, decls: [] }, diagnostics: [d] };
@@ -53,7 +57,12 @@ function parseProgram(file: string, text: string): ParseResult {
   if (firstStart > 0) {
     const t = tokens[0];
     syntax.push(
-      diag('SyntaxError', `expected \`model\` or \`block\`, found \`${showText(t.image)}\``, tokenSpan(file, t), 'expected a declaration')
+      diag(
+        'SyntaxError',
+        `expected \`model\` or \`block\`, found \`${showText(t.image)}\``,
+        tokenSpan(file, t),
+        'expected a declaration',
+      )
         .help('a file holds `model Name { ... }` and `block Name(...) { ... }` declarations')
         .build(),
     );
@@ -95,7 +104,11 @@ function parseProgram(file: string, text: string): ParseResult {
  * Parses one declaration; its syntax errors go to `out`, at most one per statement. `lexical`
  * holds the lexical diagnostics inside it.
  */
-function parseDeclaration(decl: DeclTokens, lexical: readonly Diagnostic[], out: Diagnostic[]): ModelDecl | BlockDecl | null {
+function parseDeclaration(
+  decl: DeclTokens,
+  lexical: readonly Diagnostic[],
+  out: Diagnostic[],
+): ModelDecl | BlockDecl | null {
   const { cst, errors } = parseTokens(decl.tokens);
 
   // A statement with a lexical error gets no syntax errors after it: they would only echo it.

@@ -76,9 +76,7 @@ function decodeNumber(file: string, token: IToken, diagnostics: Diagnostic[]): L
   if (FLOAT.test(image)) {
     const value = Number(image);
     if (Number.isFinite(value)) return { kind: 'float', value };
-    diagnostics.push(
-      diag('InvalidNumber', `number \`${showText(image)}\` is too large`, at, 'out of range').build(),
-    );
+    diagnostics.push(diag('InvalidNumber', `number \`${showText(image)}\` is too large`, at, 'out of range').build());
     return { kind: 'float', value: 0 };
   }
   const d = diag('InvalidNumber', `malformed number \`${showText(image)}\``, at, 'not a number');
@@ -96,7 +94,12 @@ function decodeString(file: string, token: IToken, sourceLength: number, diagnos
   if (!closed) {
     const where = token.startOffset + image.length >= sourceLength ? 'file' : 'line';
     diagnostics.push(
-      diag('UnterminatedString', `string is not closed before the end of the ${where}`, tokenSpan(file, token), 'unclosed string')
+      diag(
+        'UnterminatedString',
+        `string is not closed before the end of the ${where}`,
+        tokenSpan(file, token),
+        'unclosed string',
+      )
         .help(`add \`${quote}\` where the string ends`)
         .build(),
     );

@@ -38,7 +38,11 @@ export class DeclTokens {
   /** The statement an error belongs to: that of the last good token before it, if any. */
   statementOf(e: IRecognitionException): number {
     const i = this.indexOf(previousToken(e)) ?? this.indexOf(e.token);
-    return i === undefined ? (this.tokens.length > 0 ? this.statementStart[this.tokens.length - 1] : 0) : this.statementStart[i];
+    return i === undefined
+      ? this.tokens.length > 0
+        ? this.statementStart[this.tokens.length - 1]
+        : 0
+      : this.statementStart[i];
   }
 
   /** The statement holding the last token that starts at or before `offset`. */
@@ -70,9 +74,7 @@ function startsStatement(tokens: readonly IToken[], i: number): boolean {
   const type = tokens[i].tokenType;
   if (type === T.Input || type === T.Weights || type === T.Output) return true;
   // `x :` starts a layer, except the `x :` of `input x: [...]`.
-  return (
-    type === T.Identifier && tokens[i + 1]?.tokenType === T.Colon && tokens[i - 1]?.tokenType !== T.Input
-  );
+  return type === T.Identifier && tokens[i + 1]?.tokenType === T.Colon && tokens[i - 1]?.tokenType !== T.Input;
 }
 
 function previousToken(e: IRecognitionException): IToken | undefined {

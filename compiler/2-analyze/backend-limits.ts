@@ -41,14 +41,33 @@ export const WASM_MAX_BYTES = 2 ** 31 - 65536;
 /** The limits of a backend name as `--backend` takes it; null for a name that is not a backend. */
 export function backendLimits(backend: string): BackendLimits | null {
   if (backend === 'cpu' || backend === 'gpujs:cpu' || backend === 'gpujs:webasm') {
-    return { backend, maxElements: CPU_INDEX, elementsWhy: 'typed arrays and 32-bit index arithmetic', maxTextureSize: null, maxKernelInputs: null, maxMemoryBytes: null };
+    return {
+      backend,
+      maxElements: CPU_INDEX,
+      elementsWhy: 'typed arrays and 32-bit index arithmetic',
+      maxTextureSize: null,
+      maxKernelInputs: null,
+      maxMemoryBytes: null,
+    };
   }
   // one WebAssembly memory holds every tensor, addressed with signed 32-bit arithmetic
   if (backend === 'wasm' || /^wasm:\d+$/.test(backend)) {
-    return { backend, maxElements: CPU_INDEX, elementsWhy: 'typed arrays and 32-bit index arithmetic', maxTextureSize: null, maxKernelInputs: null, maxMemoryBytes: WASM_MAX_BYTES };
+    return {
+      backend,
+      maxElements: CPU_INDEX,
+      elementsWhy: 'typed arrays and 32-bit index arithmetic',
+      maxTextureSize: null,
+      maxKernelInputs: null,
+      maxMemoryBytes: WASM_MAX_BYTES,
+    };
   }
   // `gpujs` lets gpu.js choose, and it chooses WebGL wherever WebGL works
-  if (backend === 'gpujs' || backend === 'gpujs:headlessgl' || backend === 'gpujs:webgl' || backend === 'gpujs:webgl2') {
+  if (
+    backend === 'gpujs' ||
+    backend === 'gpujs:headlessgl' ||
+    backend === 'gpujs:webgl' ||
+    backend === 'gpujs:webgl2'
+  ) {
     return {
       backend,
       maxElements: GL_MAX_ELEMENTS,
@@ -83,45 +102,79 @@ export function checkBackendLimits(plan: Plan, graph: Graph | null, backend: str
   const limits = backendLimits(backend);
   if (!limits) return [];
   const out: Diagnostic[] = [];
-  const nodeSpan = (id: string): Span => graph?.nodes.find((n) => n.id === id)?.spans.call ?? graph?.inputs.find((i) => i.name === id)?.span ?? WHOLE_FILE(graph);
+  const nodeSpan = (id: string): Span =>
+    graph?.nodes.find((n) => n.id === id)?.spans.call ??
+    graph?.inputs.find((i) => i.name === id)?.span ??
+    WHOLE_FILE(graph);
   const paramSpan = (key: string): Span => {
     const owner = plan.steps.find((s) => Object.values(s.params).includes(key));
     return owner ? nodeSpan(owner.nodes[0]) : WHOLE_FILE(graph);
   };
-  const fix = limits.maxTextureSize ? `use --backend cpu or gpujs:cpu (no such limit), or a smaller input` : 'use a smaller input';
+  const fix = limits.maxTextureSize
+    ? `use --backend cpu or gpujs:cpu (no such limit), or a smaller input`
+    : 'use a smaller input';
 
   const checkSize = (what: string, shape: readonly number[], span: Span) => {
     const n = sizeOf(shape);
     const texture = limits.maxTextureSize ? glTextureSize(n) : null;
     const tooWide = texture !== null && Math.max(...texture) > limits.maxTextureSize!;
     if (n <= limits.maxElements && !tooWide) return;
-    const d = diag('BackendLimit', `${what} [${shape.join(', ')}] has ${formatCount(n)} elements: too big for backend ${limits.backend}`, span, `${formatCount(n)} elements`);
-    if (n > limits.maxElements) d.note(`${limits.backend} allows at most ${formatCount(limits.maxElements)} elements per tensor: ${limits.elementsWhy}`);
-    if (texture) d.note(`it would need a ${texture[0]}x${texture[1]} texture; ${limits.backend} allows at most ${limits.maxTextureSize}x${limits.maxTextureSize}`);
+    const d = diag(
+      'BackendLimit',
+      `${what} [${shape.join(', ')}] has ${formatCount(n)} elements: too big for backend ${limits.backend}`,
+      span,
+      `${formatCount(n)} elements`,
+    );
+    if (n > limits.maxElements)
+      d.note(
+        `${limits.backend} allows at most ${formatCount(limits.maxElements)} elements per tensor: ${limits.elementsWhy}`,
+      );
+    if (texture)
+      d.note(
+        `it would need a ${texture[0]}x${texture[1]} texture; ${limits.backend} allows at most ${limits.maxTextureSize}x${limits.maxTextureSize}`,
+      );
     out.push(d.help(fix).build());
   };
 
-  for (const b of plan.buffers) checkSize(b.role === 'input' ? `input \`${b.id}\`` : `the output of \`${b.id}\``, b.shape, nodeSpan(b.id));
+  for (const b of plan.buffers)
+    checkSize(b.role === 'input' ? `input \`${b.id}\`` : `the output of \`${b.id}\``, b.shape, nodeSpan(b.id));
   for (const p of plan.params) checkSize(`parameter \`${p.key}\``, p.shape, paramSpan(p.key));
   if (limits.maxKernelInputs !== null) {
     for (const step of plan.steps) {
       const reads = kernelInputs(step);
       if (reads <= limits.maxKernelInputs) continue;
       out.push(
-        diag('BackendLimit', `\`${step.nodes[0]}\` reads ${reads} tensors in one kernel: backend ${limits.backend} allows at most ${limits.maxKernelInputs}`, nodeSpan(step.nodes[0]), `${reads} inputs`)
-          .note('each tensor a WebGL kernel reads takes a texture unit; past the device limit gpu.js computes wrong numbers without an error')
-          .help(`merge in stages of at most ${limits.maxKernelInputs} inputs (e.g. two Add layers and a third that adds their results), or use --backend cpu`)
+        diag(
+          'BackendLimit',
+          `\`${step.nodes[0]}\` reads ${reads} tensors in one kernel: backend ${limits.backend} allows at most ${limits.maxKernelInputs}`,
+          nodeSpan(step.nodes[0]),
+          `${reads} inputs`,
+        )
+          .note(
+            'each tensor a WebGL kernel reads takes a texture unit; past the device limit gpu.js computes wrong numbers without an error',
+          )
+          .help(
+            `merge in stages of at most ${limits.maxKernelInputs} inputs (e.g. two Add layers and a third that adds their results), or use --backend cpu`,
+          )
           .build(),
       );
     }
   }
   if (limits.maxMemoryBytes !== null) {
     // a lower bound of the memory: parameters, inputs and outputs are all live at once
-    const live = [...plan.params.map((p) => p.shape), ...plan.buffers.filter((b) => b.role !== 'intermediate').map((b) => b.shape)];
+    const live = [
+      ...plan.params.map((p) => p.shape),
+      ...plan.buffers.filter((b) => b.role !== 'intermediate').map((b) => b.shape),
+    ];
     const bytes = live.reduce((sum, shape) => sum + sizeOf(shape) * 4, 0);
     if (bytes > limits.maxMemoryBytes) {
       out.push(
-        diag('BackendLimit', `\`${plan.model}\` needs at least ${formatBytes(bytes)} of memory for its parameters, inputs and outputs: backend ${limits.backend} addresses at most ${formatBytes(limits.maxMemoryBytes)}`, WHOLE_FILE(graph), formatBytes(bytes))
+        diag(
+          'BackendLimit',
+          `\`${plan.model}\` needs at least ${formatBytes(bytes)} of memory for its parameters, inputs and outputs: backend ${limits.backend} addresses at most ${formatBytes(limits.maxMemoryBytes)}`,
+          WHOLE_FILE(graph),
+          formatBytes(bytes),
+        )
           .note('WebAssembly memory is addressed with 32-bit arithmetic')
           .help('use --backend cpu, or a smaller model or input')
           .build(),

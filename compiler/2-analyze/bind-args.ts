@@ -56,7 +56,11 @@ export function bindArgs(
   for (const arg of args) {
     if (arg.name === null) {
       if (seenKeyword) {
-        report(diag('PositionalAfterKeyword', 'positional argument follows keyword argument', arg.span, 'positional').help('give this argument by keyword, or move it before the keyword arguments'));
+        report(
+          diag('PositionalAfterKeyword', 'positional argument follows keyword argument', arg.span, 'positional').help(
+            'give this argument by keyword, or move it before the keyword arguments',
+          ),
+        );
         ok = false;
         misplaced = true;
         continue;
@@ -64,8 +68,12 @@ export function bindArgs(
       const spec = def.args[position++];
       if (!spec) {
         report(
-          diag('TooManyArguments', `${def.className} takes at most ${def.args.length} positional argument${def.args.length === 1 ? '' : 's'}, but ${args.filter((a) => !a.name).length} were given`, arg.span, 'extra argument')
-            .note(`${def.className}(${def.args.map((a) => a.name).join(', ')})`),
+          diag(
+            'TooManyArguments',
+            `${def.className} takes at most ${def.args.length} positional argument${def.args.length === 1 ? '' : 's'}, but ${args.filter((a) => !a.name).length} were given`,
+            arg.span,
+            'extra argument',
+          ).note(`${def.className}(${def.args.map((a) => a.name).join(', ')})`),
         );
         ok = false;
         continue;
@@ -77,17 +85,31 @@ export function bindArgs(
     const name = arg.name.name;
     const spec = def.args.find((s) => s.name === name);
     if (!spec) {
-      const guess = didYouMean(name, def.args.map((a) => a.name));
+      const guess = didYouMean(
+        name,
+        def.args.map((a) => a.name),
+      );
       report(
         diag('UnknownArgument', `${def.className} has no argument \`${name}\``, arg.name.span, 'unknown argument')
-          .note(def.args.length ? `${def.className} takes: ${def.args.map((a) => a.name).join(', ')}` : `${def.className} takes no arguments`)
+          .note(
+            def.args.length
+              ? `${def.className} takes: ${def.args.map((a) => a.name).join(', ')}`
+              : `${def.className} takes no arguments`,
+          )
           .help(guess ? `did you mean \`${guess}\`?` : `remove \`${name}=...\``),
       );
       ok = false;
       continue;
     }
     if (given.has(name)) {
-      report(diag('ArgumentGivenTwice', `${def.className} got the argument \`${name}\` twice`, arg.span, 'given again').label(given.get(name)!.span, 'first given here'));
+      report(
+        diag(
+          'ArgumentGivenTwice',
+          `${def.className} got the argument \`${name}\` twice`,
+          arg.span,
+          'given again',
+        ).label(given.get(name)!.span, 'first given here'),
+      );
       ok = false;
       continue;
     }
@@ -99,8 +121,15 @@ export function bindArgs(
       // after a misplaced positional argument, which argument it meant is unknown: no second error
       if (spec.default === REQUIRED && !misplaced) {
         report(
-          diag('MissingArgument', `${def.className} \`${layerId}\` is missing the required argument \`${spec.name}\``, callSpan, `needs ${spec.name}`)
-            .note(`${def.className}(${def.args.map((a) => (a.default === REQUIRED ? a.name : `${a.name}=${describeValue(a.default as Value)}`)).join(', ')})`)
+          diag(
+            'MissingArgument',
+            `${def.className} \`${layerId}\` is missing the required argument \`${spec.name}\``,
+            callSpan,
+            `needs ${spec.name}`,
+          )
+            .note(
+              `${def.className}(${def.args.map((a) => (a.default === REQUIRED ? a.name : `${a.name}=${describeValue(a.default as Value)}`)).join(', ')})`,
+            )
             .help(`add \`${spec.name}=...\``),
         );
       }
@@ -126,19 +155,42 @@ function checkValue(def: OpDef, spec: ArgSpec, v: Spanned, report: (d: Diagnosti
   const where = `${def.className} argument \`${spec.name}\``;
   const wrongType = (want: string, at: Spanned = v) => {
     report(
-      diag('WrongArgumentType', `${where} must be ${want}, not ${at.value === null ? 'None' : `${typeName(at)} ${describeValue(at.value)}`}`, at.span, `expected ${want}`).help(
-        typeName(at) === 'float' && Number.isInteger(at.value) ? `write ${at.value} without the decimal point` : typeName(at) === 'str' && spec.kind !== 'string' ? 'remove the quotes' : `give ${want}`,
+      diag(
+        'WrongArgumentType',
+        `${where} must be ${want}, not ${at.value === null ? 'None' : `${typeName(at)} ${describeValue(at.value)}`}`,
+        at.span,
+        `expected ${want}`,
+      ).help(
+        typeName(at) === 'float' && Number.isInteger(at.value)
+          ? `write ${at.value} without the decimal point`
+          : typeName(at) === 'str' && spec.kind !== 'string'
+            ? 'remove the quotes'
+            : `give ${want}`,
       ),
     );
     return false;
   };
   const tooSmall = (at: Spanned, min: number) => {
-    report(diag('InvalidArgumentValue', `${where} must be at least ${min}, but is ${describeValue(at.value)}`, at.span, `must be >= ${min}`));
+    report(
+      diag(
+        'InvalidArgumentValue',
+        `${where} must be at least ${min}, but is ${describeValue(at.value)}`,
+        at.span,
+        `must be >= ${min}`,
+      ),
+    );
     return false;
   };
   if (v.value === null) return spec.nullable ? true : wrongType(kindText(spec));
   if (spec.only !== undefined && v.value !== spec.only) {
-    report(diag('InvalidArgumentValue', `${where} = ${describeValue(v.value)} is not supported: cnnc runs inference only`, v.span, 'unsupported').help(`remove it (the default is ${describeValue(spec.only)})`));
+    report(
+      diag(
+        'InvalidArgumentValue',
+        `${where} = ${describeValue(v.value)} is not supported: cnnc runs inference only`,
+        v.span,
+        'unsupported',
+      ).help(`remove it (the default is ${describeValue(spec.only)})`),
+    );
     return false;
   }
   const isInt = (s: Spanned) => typeof s.value === 'number' && !s.isFloat && Number.isInteger(s.value);
@@ -160,12 +212,25 @@ function checkValue(def: OpDef, spec: ArgSpec, v: Spanned, report: (d: Diagnosti
     case 'output_size': {
       const items = v.items ?? [v];
       if (v.items && v.items.length !== 2) {
-        report(diag('WrongArgumentType', `${where} must be an int or a tuple of two ints, but the tuple has ${v.items.length} item${v.items.length === 1 ? '' : 's'}`, v.span, 'expected 2 items').help(`write (${describeValue(v.items[0]?.value ?? 1)}, ${describeValue(v.items[0]?.value ?? 1)})`));
+        report(
+          diag(
+            'WrongArgumentType',
+            `${where} must be an int or a tuple of two ints, but the tuple has ${v.items.length} item${v.items.length === 1 ? '' : 's'}`,
+            v.span,
+            'expected 2 items',
+          ).help(`write (${describeValue(v.items[0]?.value ?? 1)}, ${describeValue(v.items[0]?.value ?? 1)})`),
+        );
         return false;
       }
       for (const item of items) {
         if (item.value === null && spec.kind === 'output_size') continue;
-        if (!isInt(item)) return wrongType(spec.kind === 'padding' ? "an int, a tuple of two ints, 'same' or 'valid'" : 'an int or a tuple of two ints', item);
+        if (!isInt(item))
+          return wrongType(
+            spec.kind === 'padding'
+              ? "an int, a tuple of two ints, 'same' or 'valid'"
+              : 'an int or a tuple of two ints',
+            item,
+          );
         if (spec.min !== undefined && (item.value as number) < spec.min) return tooSmall(item, spec.min);
       }
       return true;

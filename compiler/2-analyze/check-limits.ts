@@ -55,8 +55,17 @@ export function checkLimits(graph: Graph, limits: Limits, report: (d: Diagnostic
     if (elements <= MAX_ELEMENTS && bytes <= limits.maxTensorBytes) return;
     const atLeast = exact ? '' : 'at least ';
     report(
-      diag('SizeLimit', `${what}, ${shapeToString(shape)}, needs ${atLeast}${formatBytes(bytes)}, above the limit of ${formatBytes(tensorLimit)}`, span, `${atLeast}${formatBytes(bytes)}`)
-        .note(elements > MAX_ELEMENTS ? `${atLeast}${formatCount(elements)} elements overflow 32-bit indexing (at most 2^31 - 1)` : 'the limit keeps a run from exhausting memory')
+      diag(
+        'SizeLimit',
+        `${what}, ${shapeToString(shape)}, needs ${atLeast}${formatBytes(bytes)}, above the limit of ${formatBytes(tensorLimit)}`,
+        span,
+        `${atLeast}${formatBytes(bytes)}`,
+      )
+        .note(
+          elements > MAX_ELEMENTS
+            ? `${atLeast}${formatCount(elements)} elements overflow 32-bit indexing (at most 2^31 - 1)`
+            : 'the limit keeps a run from exhausting memory',
+        )
         .help('use a smaller input or batch, or raise the limit with --max-tensor-mb'),
     );
   };
@@ -70,7 +79,12 @@ export function checkLimits(graph: Graph, limits: Limits, report: (d: Diagnostic
       paramBytes += bytes;
       if (bytes > limits.maxTensorBytes || elements > MAX_ELEMENTS) {
         report(
-          diag('SizeLimit', `parameter \`${p.key}\` of shape [${p.shape.join(', ')}] needs ${formatBytes(bytes)}, above the limit of ${formatBytes(tensorLimit)}`, node.spans.call, formatBytes(bytes))
+          diag(
+            'SizeLimit',
+            `parameter \`${p.key}\` of shape [${p.shape.join(', ')}] needs ${formatBytes(bytes)}, above the limit of ${formatBytes(tensorLimit)}`,
+            node.spans.call,
+            formatBytes(bytes),
+          )
             .note(`${formatCount(elements)} float32 values`)
             .help('raise the limit with --max-tensor-mb, or use fewer channels'),
         );
@@ -80,9 +94,12 @@ export function checkLimits(graph: Graph, limits: Limits, report: (d: Diagnostic
   }
   if (paramBytes > limits.maxParamBytes) {
     report(
-      diag('SizeLimit', `the parameters of \`${graph.name}\` need ${formatBytes(paramBytes)}, above the limit of ${formatBytes(limits.maxParamBytes)}`, graph.span, formatBytes(paramBytes)).note(
-        `${formatCount(paramBytes / BYTES_PER_ELEMENT)} float32 values in all`,
-      ),
+      diag(
+        'SizeLimit',
+        `the parameters of \`${graph.name}\` need ${formatBytes(paramBytes)}, above the limit of ${formatBytes(limits.maxParamBytes)}`,
+        graph.span,
+        formatBytes(paramBytes),
+      ).note(`${formatCount(paramBytes / BYTES_PER_ELEMENT)} float32 values in all`),
     );
   }
 }

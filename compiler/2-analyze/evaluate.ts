@@ -36,10 +36,22 @@ export function evaluate(e: Expr, scope: Scope, report: (d: DiagnosticBuilder) =
       const bound = scope.get(e.name);
       if (bound) return { ...bound, span: e.span };
       const guess = didYouMean(e.name, scope.keys());
-      const quoted = e.name === 'same' || e.name === 'valid' || e.name === 'zeros' || e.name === 'reflect' || e.name === 'replicate' || e.name === 'circular';
+      const quoted =
+        e.name === 'same' ||
+        e.name === 'valid' ||
+        e.name === 'zeros' ||
+        e.name === 'reflect' ||
+        e.name === 'replicate' ||
+        e.name === 'circular';
       report(
         diag('UnknownName', `unknown name \`${e.name}\` in an argument`, e.span, 'not defined here').help(
-          quoted ? `strings need quotes: write '${e.name}'` : guess ? `did you mean \`${guess}\`?` : scope.size ? `the names in scope are the block's parameters: ${[...scope.keys()].join(', ')}` : 'arguments outside a block are literals: numbers, strings, True/False, None, tuples',
+          quoted
+            ? `strings need quotes: write '${e.name}'`
+            : guess
+              ? `did you mean \`${guess}\`?`
+              : scope.size
+                ? `the names in scope are the block's parameters: ${[...scope.keys()].join(', ')}`
+                : 'arguments outside a block are literals: numbers, strings, True/False, None, tuples',
         ),
       );
       return null;
@@ -75,6 +87,13 @@ export function evaluate(e: Expr, scope: Scope, report: (d: DiagnosticBuilder) =
 }
 
 function typeError(span: Spanned['span'], op: string, v: Spanned, report: (d: DiagnosticBuilder) => void): null {
-  report(diag('WrongArgumentType', `\`${op}\` needs numbers, not a ${typeof v.value === 'string' ? 'string' : 'value of that kind'}`, span, 'not a number'));
+  report(
+    diag(
+      'WrongArgumentType',
+      `\`${op}\` needs numbers, not a ${typeof v.value === 'string' ? 'string' : 'value of that kind'}`,
+      span,
+      'not a number',
+    ),
+  );
   return null;
 }

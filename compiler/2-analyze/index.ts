@@ -18,8 +18,16 @@ interface GraphCheck {
 
 /** Checks that need every shape, in order. */
 export const GRAPH_CHECKS: readonly GraphCheck[] = [
-  { name: 'check-limits', why: 'sizes that would exhaust memory or overflow indexing, before anything is allocated', run: checkLimits },
-  { name: 'check-unused', why: 'a layer computed for nothing is usually a missing `<-`', run: (g, _l, r) => checkUnused(g, r) },
+  {
+    name: 'check-limits',
+    why: 'sizes that would exhaust memory or overflow indexing, before anything is allocated',
+    run: checkLimits,
+  },
+  {
+    name: 'check-unused',
+    why: 'a layer computed for nothing is usually a missing `<-`',
+    run: (g, _l, r) => checkUnused(g, r),
+  },
 ];
 
 /**

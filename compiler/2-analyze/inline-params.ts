@@ -33,20 +33,37 @@ const stripLeadingOnes = (s: readonly number[]) => {
  * An inline parameter value (`weight = [[1, -1]]`) as a Float32Array of the parameter's shape.
  * Leading dimensions of size 1 may be left out, so a 1x1x1x2 kernel can be written `[[1, -1]]`.
  */
-export function inlineValue(init: ParamInit, shape: readonly number[], layer: PendingLayer, report: (d: DiagnosticBuilder) => void): Float32Array | null {
+export function inlineValue(
+  init: ParamInit,
+  shape: readonly number[],
+  layer: PendingLayer,
+  report: (d: DiagnosticBuilder) => void,
+): Float32Array | null {
   const v = evaluate(init.value, layer.scope, report);
   if (!v) return null;
   const got = nestedShape(v.value);
   const want = `[${shape.join(', ')}]`;
   if (!got) {
-    report(diag('InlineValueShape', `the value of \`${layer.id}.${init.name.name}\` must be a number or a rectangular nested list of numbers`, init.value.span, 'not a rectangular list of numbers').note(`\`${init.name.name}\` has shape ${want}`));
+    report(
+      diag(
+        'InlineValueShape',
+        `the value of \`${layer.id}.${init.name.name}\` must be a number or a rectangular nested list of numbers`,
+        init.value.span,
+        'not a rectangular list of numbers',
+      ).note(`\`${init.name.name}\` has shape ${want}`),
+    );
     return null;
   }
   const a = stripLeadingOnes(got);
   const b = stripLeadingOnes(shape);
   if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
     report(
-      diag('InlineValueShape', `the value of \`${layer.id}.${init.name.name}\` has shape [${got.join(', ')}], but the parameter's shape is ${want}`, init.value.span, `shape [${got.join(', ')}]`)
+      diag(
+        'InlineValueShape',
+        `the value of \`${layer.id}.${init.name.name}\` has shape [${got.join(', ')}], but the parameter's shape is ${want}`,
+        init.value.span,
+        `shape [${got.join(', ')}]`,
+      )
         .label(layer.spans.call, `this layer's ${init.name.name} is ${want}`)
         .note('leading dimensions of size 1 may be left out: a [1, 1, 1, 2] kernel can be written [[1, -1]]'),
     );

@@ -78,11 +78,22 @@ export class Resolver {
     for (const decl of programs.flatMap((p) => p.decls)) {
       const prev = seen.get(decl.name.name);
       if (prev) {
-        this.report(diag('DuplicateDeclaration', `\`${decl.name.name}\` is declared twice`, decl.name.span, 'declared again').label(prev, 'first declared here').help('rename one of them'));
+        this.report(
+          diag('DuplicateDeclaration', `\`${decl.name.name}\` is declared twice`, decl.name.span, 'declared again')
+            .label(prev, 'first declared here')
+            .help('rename one of them'),
+        );
         continue;
       }
       if (decl.kind === 'block' && OPS.has(decl.name.name)) {
-        this.report(diag('DuplicateDeclaration', `block \`${decl.name.name}\` has the name of a built-in op`, decl.name.span, 'shadows a built-in op').help(`rename the block, e.g. \`My${decl.name.name}\``));
+        this.report(
+          diag(
+            'DuplicateDeclaration',
+            `block \`${decl.name.name}\` has the name of a built-in op`,
+            decl.name.span,
+            'shadows a built-in op',
+          ).help(`rename the block, e.g. \`My${decl.name.name}\``),
+        );
         continue;
       }
       seen.set(decl.name.name, decl.name.span);
@@ -105,7 +116,14 @@ export class Resolver {
       if (stmt.kind === 'input') {
         if (!this.define(names, stmt.name, stmt.name.name)) continue;
         if (!stmt.shape) {
-          this.report(diag('InvalidInputShape', `model input \`${stmt.name.name}\` needs a shape`, stmt.name.span, 'no shape').help(`write \`input ${stmt.name.name}: [N, 3, 224, 224]\``));
+          this.report(
+            diag(
+              'InvalidInputShape',
+              `model input \`${stmt.name.name}\` needs a shape`,
+              stmt.name.span,
+              'no shape',
+            ).help(`write \`input ${stmt.name.name}: [N, 3, 224, 224]\``),
+          );
           continue;
         }
         const declared = this.inputShape(stmt.shape);
@@ -114,7 +132,12 @@ export class Resolver {
         if (shape) inputs.push({ name: stmt.name.name, shape, span: stmt.span });
       } else if (stmt.kind === 'weights') {
         if (weightsSpan) {
-          this.report(diag('DuplicateName', 'the model names its weights twice', stmt.span, 'second weights line').label(weightsSpan, 'first here'));
+          this.report(
+            diag('DuplicateName', 'the model names its weights twice', stmt.span, 'second weights line').label(
+              weightsSpan,
+              'first here',
+            ),
+          );
           continue;
         }
         weightsPath = stmt.path.value;
@@ -122,10 +145,26 @@ export class Resolver {
       }
     }
     if (inputs.length === 0 && !model.body.some((s) => s.kind === 'input')) {
-      this.report(diag('NoInput', `model \`${model.name.name}\` has no input`, model.name.span, 'no input').help(`declare one, e.g. \`input x: [N, 3, 32, 32]\``));
+      this.report(
+        diag('NoInput', `model \`${model.name.name}\` has no input`, model.name.span, 'no input').help(
+          `declare one, e.g. \`input x: [N, 3, 32, 32]\``,
+        ),
+      );
     }
-    const ctx: BodyContext = { prefix: '', scope: new Map(), blockInputs: null, callSite: null, callSiteText: null, stack: [] };
-    const last = this.body(model.body, names, inputs.map((i) => i.name), ctx);
+    const ctx: BodyContext = {
+      prefix: '',
+      scope: new Map(),
+      blockInputs: null,
+      callSite: null,
+      callSiteText: null,
+      stack: [],
+    };
+    const last = this.body(
+      model.body,
+      names,
+      inputs.map((i) => i.name),
+      ctx,
+    );
     const outputs = this.outputs(model.body, names, last);
     return { name: model.name.name, span: model.span, inputs, layers: this.layers, outputs, weightsPath };
   }
@@ -136,7 +175,14 @@ export class Resolver {
       if (d.kind === 'int' && d.value >= 1) shape.push(d.value);
       else if (d.kind === 'name') shape.push(sym(d.name));
       else {
-        this.report(diag('InvalidInputShape', 'an input dimension must be a positive integer or a symbol such as N', d.span, 'not a size').help('write a number (28) or a name (N, H, W)'));
+        this.report(
+          diag(
+            'InvalidInputShape',
+            'an input dimension must be a positive integer or a symbol such as N',
+            d.span,
+            'not a size',
+          ).help('write a number (28) or a name (N, H, W)'),
+        );
         return null;
       }
     }
@@ -147,9 +193,17 @@ export class Resolver {
   private bindConcrete(name: string, declared: Dim[], span: Span, bindings: Map<string, number>): Dim[] | null {
     const actual = this.bindingSizes ? this.concrete[name] : undefined;
     if (!actual) return declared;
-    const show = (s: readonly Dim[]) => `[${s.map((d) => (typeof d === 'number' ? d : d.kind === 'sym' ? d.name : '?')).join(', ')}]`;
+    const show = (s: readonly Dim[]) =>
+      `[${s.map((d) => (typeof d === 'number' ? d : d.kind === 'sym' ? d.name : '?')).join(', ')}]`;
     const bad = (why: string) => {
-      this.report(diag('InputShapeMismatch', `input \`${name}\` is declared ${show(declared)}, but the data has shape [${actual.join(', ')}]: ${why}`, span, `declared ${show(declared)}`));
+      this.report(
+        diag(
+          'InputShapeMismatch',
+          `input \`${name}\` is declared ${show(declared)}, but the data has shape [${actual.join(', ')}]: ${why}`,
+          span,
+          `declared ${show(declared)}`,
+        ),
+      );
       return null;
     };
     if (actual.length !== declared.length) return bad(`${actual.length} dimensions instead of ${declared.length}`);
@@ -172,7 +226,11 @@ export class Resolver {
   private define(names: Map<string, Binding>, ident: Ident, id: string): boolean {
     const prev = names.get(ident.name);
     if (prev) {
-      this.report(diag('DuplicateName', `the name \`${ident.name}\` is defined twice`, ident.span, 'defined again').label(prev.span, 'first defined here').help(`rename it, e.g. \`${ident.name}_2\``));
+      this.report(
+        diag('DuplicateName', `the name \`${ident.name}\` is defined twice`, ident.span, 'defined again')
+          .label(prev.span, 'first defined here')
+          .help(`rename it, e.g. \`${ident.name}_2\``),
+      );
       return false;
     }
     names.set(ident.name, { id, span: ident.span });
@@ -183,9 +241,16 @@ export class Resolver {
    * Resolves the layer statements of a model or block body. `inputIds` are the ids the body's
    * inputs stand for. Returns the id of the body's last value.
    */
-  private body(body: readonly Stmt[], names: Map<string, Binding>, inputIds: readonly string[], ctx: BodyContext): string | null {
+  private body(
+    body: readonly Stmt[],
+    names: Map<string, Binding>,
+    inputIds: readonly string[],
+    ctx: BodyContext,
+  ): string | null {
     let previous: string | null = inputIds[0] ?? null;
-    const later = new Map(body.filter((s): s is LayerStmt => s.kind === 'layer').map((s) => [s.name.name, s.name.span]));
+    const later = new Map(
+      body.filter((s): s is LayerStmt => s.kind === 'layer').map((s) => [s.name.name, s.name.span]),
+    );
     for (const stmt of body) {
       if (stmt.kind !== 'layer') continue;
       later.delete(stmt.name.name);
@@ -199,10 +264,19 @@ export class Resolver {
     return previous;
   }
 
-  private layerInputs(stmt: LayerStmt, names: Map<string, Binding>, previous: string | null, later: Map<string, Span>): { id: string; span: Span | null }[] | null {
+  private layerInputs(
+    stmt: LayerStmt,
+    names: Map<string, Binding>,
+    previous: string | null,
+    later: Map<string, Span>,
+  ): { id: string; span: Span | null }[] | null {
     if (!stmt.inputs) {
       if (previous === null) {
-        this.report(diag('NoInput', `\`${stmt.name.name}\` has no input to read`, stmt.name.span, 'nothing before it').help('declare an `input` line first, or name its inputs with `<-`'));
+        this.report(
+          diag('NoInput', `\`${stmt.name.name}\` has no input to read`, stmt.name.span, 'nothing before it').help(
+            'declare an `input` line first, or name its inputs with `<-`',
+          ),
+        );
         return null;
       }
       return [{ id: previous, span: null }];
@@ -216,10 +290,25 @@ export class Resolver {
       }
       const defined = later.get(ident.name);
       if (defined || ident.name === stmt.name.name) {
-        this.report(diag('UseBeforeDefinition', `\`${stmt.name.name}\` reads \`${ident.name}\`, which is defined only ${ident.name === stmt.name.name ? 'by this statement' : 'later'}`, ident.span, 'not defined yet').label(defined, 'defined here').help('a layer can read only graph inputs and layers above it; move it below'));
+        this.report(
+          diag(
+            'UseBeforeDefinition',
+            `\`${stmt.name.name}\` reads \`${ident.name}\`, which is defined only ${ident.name === stmt.name.name ? 'by this statement' : 'later'}`,
+            ident.span,
+            'not defined yet',
+          )
+            .label(defined, 'defined here')
+            .help('a layer can read only graph inputs and layers above it; move it below'),
+        );
       } else {
         const guess = didYouMean(ident.name, names.keys());
-        this.report(diag('UnknownName', `unknown input \`${ident.name}\``, ident.span, 'not defined').help(guess ? `did you mean \`${guess}\`?` : `the names defined so far: ${[...names.keys()].join(', ') || '(none)'}`));
+        this.report(
+          diag('UnknownName', `unknown input \`${ident.name}\``, ident.span, 'not defined').help(
+            guess
+              ? `did you mean \`${guess}\`?`
+              : `the names defined so far: ${[...names.keys()].join(', ') || '(none)'}`,
+          ),
+        );
       }
       return null;
     }
@@ -227,11 +316,21 @@ export class Resolver {
   }
 
   /** Resolves one layer statement; returns the id its name stands for (a block's output for a block). */
-  private layer(stmt: LayerStmt, id: string, inputs: { id: string; span: Span | null }[], ctx: BodyContext): string | null {
+  private layer(
+    stmt: LayerStmt,
+    id: string,
+    inputs: { id: string; span: Span | null }[],
+    ctx: BodyContext,
+  ): string | null {
     // checked before expanding a block too: blocks that use blocks twice over grow exponentially
     if (this.layers.length >= MAX_EXPANDED_LAYERS) {
       const at = ctx.callSite ?? stmt.callSpan;
-      if (!this.expansionStopped) this.report(diag('SizeLimit', `the model expands to more than ${MAX_EXPANDED_LAYERS} layers`, at, 'too many layers').label(at === stmt.callSpan ? undefined : stmt.callSpan, 'the limit is reached here').help('blocks that use other blocks several times multiply the layer count; use fewer levels'));
+      if (!this.expansionStopped)
+        this.report(
+          diag('SizeLimit', `the model expands to more than ${MAX_EXPANDED_LAYERS} layers`, at, 'too many layers')
+            .label(at === stmt.callSpan ? undefined : stmt.callSpan, 'the limit is reached here')
+            .help('blocks that use other blocks several times multiply the layer count; use fewer levels'),
+        );
       this.expansionStopped = true;
       return null;
     }
@@ -240,7 +339,11 @@ export class Resolver {
     const def = OPS.get(stmt.op.name);
     if (!def) {
       const guess = didYouMean(stmt.op.name, [...OPS.keys(), ...this.blocks.keys()]);
-      this.report(diag('UnknownOp', `unknown op \`${stmt.op.name}\``, stmt.op.span, 'not an op or block').help(guess ? `did you mean \`${guess}\`?` : `the ops are: ${[...OPS.keys()].join(', ')}`));
+      this.report(
+        diag('UnknownOp', `unknown op \`${stmt.op.name}\``, stmt.op.span, 'not an op or block').help(
+          guess ? `did you mean \`${guess}\`?` : `the ops are: ${[...OPS.keys()].join(', ')}`,
+        ),
+      );
       return null;
     }
     const evaluated = this.evaluateArgs(stmt, ctx.scope);
@@ -250,8 +353,16 @@ export class Resolver {
     if (inputs.length < def.arity.min || inputs.length > def.arity.max) {
       const want = def.arity.min === def.arity.max ? `${def.arity.min}` : `at least ${def.arity.min}`;
       this.report(
-        diag('WrongInputCount', `${def.className} \`${id}\` takes ${want} input${def.arity.max === 1 ? '' : 's'}, but ${inputs.length} ${inputs.length === 1 ? 'is' : 'are'} given`, stmt.inputs?.[0]?.span ?? stmt.callSpan, `${inputs.length} input${inputs.length === 1 ? '' : 's'}`)
-          .help(def.arity.min >= 2 ? `name the inputs to merge: \`${stmt.name.name}: ${def.className}() <- a, b\`` : 'give one input after `<-`'),
+        diag(
+          'WrongInputCount',
+          `${def.className} \`${id}\` takes ${want} input${def.arity.max === 1 ? '' : 's'}, but ${inputs.length} ${inputs.length === 1 ? 'is' : 'are'} given`,
+          stmt.inputs?.[0]?.span ?? stmt.callSpan,
+          `${inputs.length} input${inputs.length === 1 ? '' : 's'}`,
+        ).help(
+          def.arity.min >= 2
+            ? `name the inputs to merge: \`${stmt.name.name}: ${def.className}() <- a, b\``
+            : 'give one input after `<-`',
+        ),
       );
       return null;
     }
@@ -262,7 +373,14 @@ export class Resolver {
       def,
       args,
       inputs: inputs.map((i) => i.id),
-      spans: { stmt: stmt.span, name: stmt.name.span, call: stmt.callSpan, args: argSpans, inputs: inputs.map((i) => i.span), callSite: ctx.callSite },
+      spans: {
+        stmt: stmt.span,
+        name: stmt.name.span,
+        call: stmt.callSpan,
+        args: argSpans,
+        inputs: inputs.map((i) => i.span),
+        callSite: ctx.callSite,
+      },
       paramInits: stmt.params,
       scope: ctx.scope,
       callSiteText: ctx.callSiteText,
@@ -281,18 +399,47 @@ export class Resolver {
     return ok ? out : null;
   }
 
-  private expandBlock(stmt: LayerStmt, block: BlockDecl, id: string, inputs: { id: string; span: Span | null }[], ctx: BodyContext): string | null {
+  private expandBlock(
+    stmt: LayerStmt,
+    block: BlockDecl,
+    id: string,
+    inputs: { id: string; span: Span | null }[],
+    ctx: BodyContext,
+  ): string | null {
     if (ctx.stack.includes(block.name.name)) {
-      this.report(diag('RecursiveBlock', `block \`${block.name.name}\` uses itself (${[...ctx.stack, block.name.name].join(' -> ')})`, stmt.op.span, 'recursive use').label(block.name.span, 'block declared here'));
+      this.report(
+        diag(
+          'RecursiveBlock',
+          `block \`${block.name.name}\` uses itself (${[...ctx.stack, block.name.name].join(' -> ')})`,
+          stmt.op.span,
+          'recursive use',
+        ).label(block.name.span, 'block declared here'),
+      );
       return null;
     }
     // each level of blocks is a level of recursion here: refuse before the stack runs out
     if (ctx.stack.length >= MAX_BLOCK_DEPTH) {
-      this.report(diag('SizeLimit', `blocks nest deeper than ${MAX_BLOCK_DEPTH} levels (${ctx.stack.slice(0, 3).join(' -> ')} -> ... -> ${block.name.name})`, ctx.callSite ?? stmt.callSpan, 'nests too deep').label(ctx.callSite ? stmt.op.span : undefined, `level ${MAX_BLOCK_DEPTH + 1}`).help('flatten some blocks into their callers'));
+      this.report(
+        diag(
+          'SizeLimit',
+          `blocks nest deeper than ${MAX_BLOCK_DEPTH} levels (${ctx.stack.slice(0, 3).join(' -> ')} -> ... -> ${block.name.name})`,
+          ctx.callSite ?? stmt.callSpan,
+          'nests too deep',
+        )
+          .label(ctx.callSite ? stmt.op.span : undefined, `level ${MAX_BLOCK_DEPTH + 1}`)
+          .help('flatten some blocks into their callers'),
+      );
       return null;
     }
     if (stmt.params.length) {
-      this.report(diag('MisplacedStatement', 'inline parameter values belong on the layers inside a block, not on its use', stmt.params[0].span, 'not allowed here'));
+      this.report(
+        diag(
+          'MisplacedStatement',
+          'inline parameter values belong on the layers inside a block, not on its use',
+          stmt.params[0].span,
+          'not allowed here',
+        ),
+      );
       return null;
     }
     const scope = this.bindBlockArgs(stmt, block, ctx.scope);
@@ -300,20 +447,34 @@ export class Resolver {
     const declared = block.body.filter((s) => s.kind === 'input');
     for (const d of declared) {
       if (d.kind === 'input' && d.shape) {
-        this.report(diag('MisplacedStatement', 'a block input takes its shape from where the block is used; remove the shape', d.span, 'shape not allowed in a block'));
+        this.report(
+          diag(
+            'MisplacedStatement',
+            'a block input takes its shape from where the block is used; remove the shape',
+            d.span,
+            'shape not allowed in a block',
+          ),
+        );
         return null;
       }
     }
     for (const s of block.body) {
       if (s.kind === 'weights') {
-        this.report(diag('MisplacedStatement', 'weights belong to a model, not a block', s.span, 'not allowed in a block'));
+        this.report(
+          diag('MisplacedStatement', 'weights belong to a model, not a block', s.span, 'not allowed in a block'),
+        );
         return null;
       }
     }
     const wanted = Math.max(1, declared.length);
     if (inputs.length !== wanted) {
       this.report(
-        diag('WrongInputCount', `block \`${block.name.name}\` takes ${wanted} input${wanted === 1 ? '' : 's'}, but ${inputs.length} ${inputs.length === 1 ? 'is' : 'are'} given`, stmt.inputs?.[0]?.span ?? stmt.callSpan, `${inputs.length} given`).label(block.name.span, 'block declared here'),
+        diag(
+          'WrongInputCount',
+          `block \`${block.name.name}\` takes ${wanted} input${wanted === 1 ? '' : 's'}, but ${inputs.length} ${inputs.length === 1 ? 'is' : 'are'} given`,
+          stmt.inputs?.[0]?.span ?? stmt.callSpan,
+          `${inputs.length} given`,
+        ).label(block.name.span, 'block declared here'),
       );
       return null;
     }
@@ -330,21 +491,41 @@ export class Resolver {
       callSiteText: ctx.callSiteText ?? `${stmt.name.name}: ${this.text(stmt.callSpan)}`,
       stack: [...ctx.stack, block.name.name],
     };
-    const last = this.body(block.body, names, inputs.map((i) => i.id), inner);
+    const last = this.body(
+      block.body,
+      names,
+      inputs.map((i) => i.id),
+      inner,
+    );
     const outStmts = block.body.filter((s) => s.kind === 'output');
     if (outStmts.length > 1) {
-      this.report(diag('MisplacedStatement', 'a block has one `output` statement', outStmts[1].span, 'second output statement').label(outStmts[0].span, 'first here'));
+      this.report(
+        diag(
+          'MisplacedStatement',
+          'a block has one `output` statement',
+          outStmts[1].span,
+          'second output statement',
+        ).label(outStmts[0].span, 'first here'),
+      );
       return null;
     }
     const outStmt = outStmts[0];
     if (outStmt && outStmt.kind === 'output') {
       if (outStmt.names.length !== 1) {
-        this.report(diag('MisplacedStatement', 'a block has exactly one output', outStmt.span, `${outStmt.names.length} outputs`));
+        this.report(
+          diag('MisplacedStatement', 'a block has exactly one output', outStmt.span, `${outStmt.names.length} outputs`),
+        );
         return null;
       }
       const b = names.get(outStmt.names[0].name);
       if (!b) {
-        this.report(diag('UnknownName', `unknown output \`${outStmt.names[0].name}\``, outStmt.names[0].span, 'not defined').help(didYouMean(outStmt.names[0].name, names.keys()) ? `did you mean \`${didYouMean(outStmt.names[0].name, names.keys())}\`?` : 'name a layer of this block'));
+        this.report(
+          diag('UnknownName', `unknown output \`${outStmt.names[0].name}\``, outStmt.names[0].span, 'not defined').help(
+            didYouMean(outStmt.names[0].name, names.keys())
+              ? `did you mean \`${didYouMean(outStmt.names[0].name, names.keys())}\`?`
+              : 'name a layer of this block',
+          ),
+        );
         return null;
       }
       return b.id;
@@ -361,15 +542,45 @@ export class Resolver {
       const param = a.name ? block.params.find((p) => p.name.name === a.name!.name) : block.params[pos++];
       if (!param) {
         if (a.name) {
-          const guess = didYouMean(a.name.name, block.params.map((p) => p.name.name));
-          this.report(diag('UnknownArgument', `block \`${block.name.name}\` has no parameter \`${a.name.name}\``, a.name.span, 'unknown parameter').label(block.name.span, 'block declared here').help(guess ? `did you mean \`${guess}\`?` : `its parameters: ${block.params.map((p) => p.name.name).join(', ') || '(none)'}`));
+          const guess = didYouMean(
+            a.name.name,
+            block.params.map((p) => p.name.name),
+          );
+          this.report(
+            diag(
+              'UnknownArgument',
+              `block \`${block.name.name}\` has no parameter \`${a.name.name}\``,
+              a.name.span,
+              'unknown parameter',
+            )
+              .label(block.name.span, 'block declared here')
+              .help(
+                guess
+                  ? `did you mean \`${guess}\`?`
+                  : `its parameters: ${block.params.map((p) => p.name.name).join(', ') || '(none)'}`,
+              ),
+          );
         } else {
-          this.report(diag('TooManyArguments', `block \`${block.name.name}\` takes ${block.params.length} argument${block.params.length === 1 ? '' : 's'}`, a.span, 'extra argument').label(block.name.span, 'block declared here'));
+          this.report(
+            diag(
+              'TooManyArguments',
+              `block \`${block.name.name}\` takes ${block.params.length} argument${block.params.length === 1 ? '' : 's'}`,
+              a.span,
+              'extra argument',
+            ).label(block.name.span, 'block declared here'),
+          );
         }
         return null;
       }
       if (scope.has(param.name.name)) {
-        this.report(diag('ArgumentGivenTwice', `block \`${block.name.name}\` got \`${param.name.name}\` twice`, a.span, 'given again'));
+        this.report(
+          diag(
+            'ArgumentGivenTwice',
+            `block \`${block.name.name}\` got \`${param.name.name}\` twice`,
+            a.span,
+            'given again',
+          ),
+        );
         return null;
       }
       scope.set(param.name.name, a.value);
@@ -377,7 +588,14 @@ export class Resolver {
     for (const p of block.params) {
       if (scope.has(p.name.name)) continue;
       if (!p.default) {
-        this.report(diag('MissingArgument', `block \`${block.name.name}\` needs the argument \`${p.name.name}\``, stmt.callSpan, `needs ${p.name.name}`).label(p.name.span, 'parameter declared here'));
+        this.report(
+          diag(
+            'MissingArgument',
+            `block \`${block.name.name}\` needs the argument \`${p.name.name}\``,
+            stmt.callSpan,
+            `needs ${p.name.name}`,
+          ).label(p.name.span, 'parameter declared here'),
+        );
         return null;
       }
       // defaults may refer to earlier parameters
@@ -388,7 +606,11 @@ export class Resolver {
     return scope;
   }
 
-  private outputs(body: readonly Stmt[], names: Map<string, Binding>, last: string | null): { name: string; id: string }[] {
+  private outputs(
+    body: readonly Stmt[],
+    names: Map<string, Binding>,
+    last: string | null,
+  ): { name: string; id: string }[] {
     const outs = body.filter((s) => s.kind === 'output');
     if (outs.length === 0) {
       const lastName = [...names.entries()].find(([, b]) => b.id === last)?.[0] ?? last;
@@ -401,7 +623,11 @@ export class Resolver {
         const b = names.get(n.name);
         if (!b) {
           const guess = didYouMean(n.name, names.keys());
-          this.report(diag('UnknownName', `unknown output \`${n.name}\``, n.span, 'not defined').help(guess ? `did you mean \`${guess}\`?` : 'name a layer or an input of the model'));
+          this.report(
+            diag('UnknownName', `unknown output \`${n.name}\``, n.span, 'not defined').help(
+              guess ? `did you mean \`${guess}\`?` : 'name a layer or an input of the model',
+            ),
+          );
           continue;
         }
         ids.push({ name: n.name, id: b.id });

@@ -20,12 +20,24 @@ function findActivationBeforePool(g: PlanGraph): Fusion | null {
   for (let i = 0; i < steps.length; i++) {
     const act = steps[i];
     const activation = activationOf(act);
-    if (activation === null || !isMonotone(activation) || act.epilogue.residual !== null || act.epilogue.activation !== null) continue;
+    if (
+      activation === null ||
+      !isMonotone(activation) ||
+      act.epilogue.residual !== null ||
+      act.epilogue.activation !== null
+    )
+      continue;
     const readers = g.readersOf(act.output);
     if (readers.length !== 1) continue;
     const k = readers[0];
     const pool = steps[k];
-    if (pool.op !== 'maxpool2d' || pool.epilogue.residual !== null || pool.epilogue.activation !== null || !g.onlyFeeds(act.output, k)) continue;
+    if (
+      pool.op !== 'maxpool2d' ||
+      pool.epilogue.residual !== null ||
+      pool.epilogue.activation !== null ||
+      !g.onlyFeeds(act.output, k)
+    )
+      continue;
     const step: PlanStep = {
       ...pool,
       nodes: [...act.nodes, ...pool.nodes],

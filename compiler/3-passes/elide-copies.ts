@@ -22,7 +22,8 @@ export const elideCopies: PlanPass = {
   },
 };
 
-const isCopy = (s: PlanStep): boolean => (s.op === 'flatten' || s.op === 'identity') && s.epilogue.residual === null && s.epilogue.activation === null;
+const isCopy = (s: PlanStep): boolean =>
+  (s.op === 'flatten' || s.op === 'identity') && s.epilogue.residual === null && s.epilogue.activation === null;
 
 function findCopy(plan: Plan): number {
   const g = new PlanGraph(plan);
@@ -39,17 +40,28 @@ function elide(plan: Plan, index: number): Plan {
   const from = copy.output;
   const to = copy.inputs[0];
   const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-  if (size(copy.inputShapes[0]) !== size(copy.outputShape)) throw new PassInvariantError(NAME, copy, 'a copy that changes the number of elements');
+  if (size(copy.inputShapes[0]) !== size(copy.outputShape))
+    throw new PassInvariantError(NAME, copy, 'a copy that changes the number of elements');
   const swap = (b: string) => (b === from ? to : b);
   const steps = plan.steps
     .filter((_, i) => i !== index)
-    .map((s) => (s.inputs.includes(from) || s.epilogue.residual === from ? { ...s, inputs: s.inputs.map(swap), epilogue: { ...s.epilogue, residual: s.epilogue.residual === null ? null : swap(s.epilogue.residual) } } : s));
+    .map((s) =>
+      s.inputs.includes(from) || s.epilogue.residual === from
+        ? {
+            ...s,
+            inputs: s.inputs.map(swap),
+            epilogue: { ...s.epilogue, residual: s.epilogue.residual === null ? null : swap(s.epilogue.residual) },
+          }
+        : s,
+    );
   const returned = plan.outputs.some((o) => o.buffer === from);
   return {
     ...plan,
     steps,
     // an output keeps its name and shape; only the buffer it is read from changes
     outputs: plan.outputs.map((o) => (o.buffer === from ? { ...o, buffer: to } : o)),
-    buffers: plan.buffers.filter((b) => b.id !== from).map((b) => (b.id === to && returned ? { ...b, role: 'output' as const } : b)),
+    buffers: plan.buffers
+      .filter((b) => b.id !== from)
+      .map((b) => (b.id === to && returned ? { ...b, role: 'output' as const } : b)),
   };
 }

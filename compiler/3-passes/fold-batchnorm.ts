@@ -36,12 +36,14 @@ function findFold(g: PlanGraph): Fusion | null {
 
 function fold(g: PlanGraph, conv: PlanStep<'conv2d'>, j: number, bn: PlanStep<'batchnorm2d'>, i: number): Fusion {
   const oc = conv.attrs.out_channels;
-  if (bn.attrs.num_features !== oc) throw new PassInvariantError(NAME, bn, `${bn.attrs.num_features} features after a conv with ${oc} output channels`);
+  if (bn.attrs.num_features !== oc)
+    throw new PassInvariantError(NAME, bn, `${bn.attrs.num_features} features after a conv with ${oc} output channels`);
   const key = (name: string): string | null => bn.params[name] ?? null;
   const convWeight = conv.params.weight;
   const runningMean = key('running_mean');
   const runningVar = key('running_var');
-  if (!convWeight || !runningMean || !runningVar) throw new PassInvariantError(NAME, bn, 'the conv weight or the running statistics have no param key');
+  if (!convWeight || !runningMean || !runningVar)
+    throw new PassInvariantError(NAME, bn, 'the conv weight or the running statistics have no param key');
   const recipe = {
     kind: 'fold_batchnorm',
     conv: conv.nodes.join(' + '),
@@ -56,7 +58,8 @@ function fold(g: PlanGraph, conv: PlanStep<'conv2d'>, j: number, bn: PlanStep<'b
   } as const;
   const nodes = [...conv.nodes, ...bn.nodes];
   const weightShape = g.plan.params.find((p) => p.key === convWeight)?.shape;
-  if (!weightShape || weightShape[0] !== oc) throw new PassInvariantError(NAME, conv, `weight \`${convWeight}\` is not a param of shape [${oc}, ...]`);
+  if (!weightShape || weightShape[0] !== oc)
+    throw new PassInvariantError(NAME, conv, `weight \`${convWeight}\` is not a param of shape [${oc}, ...]`);
   const derived = (role: FoldBatchnorm['role'], shape: readonly number[]): PlanParam => {
     const d: FoldBatchnorm = { ...recipe, role };
     return { key: `${nodes.join('+')}.${role}`, shape, value: inlineFold(g, d, shape), derived: d };
@@ -79,6 +82,8 @@ function fold(g: PlanGraph, conv: PlanStep<'conv2d'>, j: number, bn: PlanStep<'b
 /** When every source is written inline in the .cnn file the folded values are known now. */
 function inlineFold(g: PlanGraph, d: FoldBatchnorm, shape: readonly number[]): Float32Array | null {
   const inline = new Map(g.plan.params.filter((p) => p.value !== null).map((p) => [p.key, p.value!]));
-  const sources = [d.convWeight, d.convBias, d.bnWeight, d.bnBias, d.runningMean, d.runningVar].filter((k): k is string => k !== null);
+  const sources = [d.convWeight, d.convBias, d.bnWeight, d.bnBias, d.runningMean, d.runningVar].filter(
+    (k): k is string => k !== null,
+  );
   return sources.every((k) => inline.has(k)) ? deriveValue(d, shape, (k) => inline.get(k)) : null;
 }

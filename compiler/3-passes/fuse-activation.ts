@@ -12,7 +12,15 @@ import { type Fusion, type PlanGraph, PassInvariantError, fuseAll, sameShape } f
 const NAME = 'fuse-activation';
 
 /** Producers whose kernels on every backend apply an epilogue to each output value. */
-const PRODUCERS: ReadonlySet<OpName> = new Set<OpName>(['conv2d', 'linear', 'batchnorm2d', 'add', 'maxpool2d', 'avgpool2d', 'adaptive_avgpool2d']);
+const PRODUCERS: ReadonlySet<OpName> = new Set<OpName>([
+  'conv2d',
+  'linear',
+  'batchnorm2d',
+  'add',
+  'maxpool2d',
+  'avgpool2d',
+  'adaptive_avgpool2d',
+]);
 
 export const fuseActivation: PlanPass = {
   name: NAME,
@@ -29,8 +37,14 @@ function findActivation(g: PlanGraph): Fusion | null {
     const j = g.producerOf(act.inputs[0]);
     if (j === undefined) continue;
     const producer = steps[j];
-    if (!PRODUCERS.has(producer.op) || producer.epilogue.activation !== null || !g.onlyFeeds(producer.output, i)) continue;
-    if (!sameShape(producer.outputShape, act.outputShape)) throw new PassInvariantError(NAME, act, `output [${act.outputShape.join(', ')}] differs from its input [${producer.outputShape.join(', ')}]`);
+    if (!PRODUCERS.has(producer.op) || producer.epilogue.activation !== null || !g.onlyFeeds(producer.output, i))
+      continue;
+    if (!sameShape(producer.outputShape, act.outputShape))
+      throw new PassInvariantError(
+        NAME,
+        act,
+        `output [${act.outputShape.join(', ')}] differs from its input [${producer.outputShape.join(', ')}]`,
+      );
     const step: PlanStep = {
       ...producer,
       nodes: [...producer.nodes, ...act.nodes],

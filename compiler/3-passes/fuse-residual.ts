@@ -28,7 +28,8 @@ function findResidual(g: PlanGraph): Fusion | null {
       const conv = steps[j];
       if (conv.op !== 'conv2d' || conv.epilogue.residual !== null || conv.epilogue.activation !== null) continue;
       if (!g.onlyFeeds(operand, i) || !g.readyBefore(skip, j)) continue;
-      if (!sameShape(conv.outputShape, add.outputShape) || !sameShape(add.inputShapes[1 - k], add.outputShape)) continue;
+      if (!sameShape(conv.outputShape, add.outputShape) || !sameShape(add.inputShapes[1 - k], add.outputShape))
+        continue;
       if (best === null || j > best.j) best = { conv, j, skip };
     }
     if (best === null) continue;

@@ -30,14 +30,22 @@ export interface PassLogEntry {
  * - padding folded into its consumer: the language has no explicit padding layer (ZeroPad2d); padding
  *   is an argument of Conv2d and the pools, which their kernels already apply while reading.
  */
-export const PASSES: readonly PlanPass[] = [elideCopies, foldBatchnorm, fuseResidual, fuseActivation, activationIntoMaxpool];
+export const PASSES: readonly PlanPass[] = [
+  elideCopies,
+  foldBatchnorm,
+  fuseResidual,
+  fuseActivation,
+  activationIntoMaxpool,
+];
 
 /** The names `--disable-pass` and `passes: { disable }` accept. */
 export const PASS_NAMES: readonly string[] = PASSES.map((p) => p.name);
 
 /** Why `name` is not a pass, listing the passes; null when it is one. */
 export function unknownPassMessage(name: string): string | null {
-  return PASS_NAMES.includes(name) ? null : `no optimizing pass is named \`${name}\` (passes: ${PASS_NAMES.join(', ')})`;
+  return PASS_NAMES.includes(name)
+    ? null
+    : `no optimizing pass is named \`${name}\` (passes: ${PASS_NAMES.join(', ')})`;
 }
 
 /** What `--no-fuse` and `--disable-pass NAME...` ask for. */

@@ -44,7 +44,12 @@ export class PlanGraph {
   /** `buffer` is read by step `reader` alone, as exactly one operand, and is not returned. */
   onlyFeeds(buffer: string, reader: number): boolean {
     const r = this.readersOf(buffer);
-    return r.length === 1 && r[0] === reader && readsOf(this.plan.steps[reader]).filter((b) => b === buffer).length === 1 && !this.isOutput(buffer);
+    return (
+      r.length === 1 &&
+      r[0] === reader &&
+      readsOf(this.plan.steps[reader]).filter((b) => b === buffer).length === 1 &&
+      !this.isOutput(buffer)
+    );
   }
 
   isOutput(buffer: string): boolean {
@@ -81,7 +86,8 @@ export interface Fusion {
 
 /** The plan with the fused step at the position of the earliest step it replaces. */
 export function applyFusion(plan: Plan, f: Fusion): Plan {
-  if (new Set(f.replaced).size < 2) throw new PassInvariantError('fusion', f.step, 'a fusion must replace at least two steps');
+  if (new Set(f.replaced).size < 2)
+    throw new PassInvariantError('fusion', f.step, 'a fusion must replace at least two steps');
   const first = Math.min(...f.replaced);
   const gone = new Set(f.replaced);
   const dead = new Set(f.removedBuffers);
@@ -97,7 +103,8 @@ export function applyFusion(plan: Plan, f: Fusion): Plan {
 export function fuseAll(plan: Plan, find: (g: PlanGraph) => Fusion | null): Plan {
   let current = plan;
   // every fusion removes at least one step, so this ends
-  for (let f = find(new PlanGraph(current)); f !== null; f = find(new PlanGraph(current))) current = applyFusion(current, f);
+  for (let f = find(new PlanGraph(current)); f !== null; f = find(new PlanGraph(current)))
+    current = applyFusion(current, f);
   return current;
 }
 

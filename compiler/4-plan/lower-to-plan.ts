@@ -6,7 +6,10 @@ import type { Plan, PlanBuffer, PlanParam, PlanStep } from './plan.ts';
 export class PlanInvariantError extends Error {}
 
 const concrete = (id: string, shape: Graph['nodes'][number]['shape']): number[] => {
-  if (!shape || !shape.every(isKnown)) throw new PlanInvariantError(`node \`${id}\` reached planning with shape ${shape ? shapeToString(shape) : 'unknown'}; bind every size first`);
+  if (!shape || !shape.every(isKnown))
+    throw new PlanInvariantError(
+      `node \`${id}\` reached planning with shape ${shape ? shapeToString(shape) : 'unknown'}; bind every size first`,
+    );
   return shape as number[];
 };
 
@@ -23,7 +26,8 @@ export function lowerToPlan(graph: Graph, options: LowerOptions = {}): Plan {
   const buffers: PlanBuffer[] = [];
   const shapes = new Map<string, number[]>();
   const taps = (options.taps ?? []).filter((t, i, all) => all.indexOf(t) === i && !graph.outputs.includes(t));
-  for (const t of taps) if (!graph.nodes.some((n) => n.id === t)) throw new PlanInvariantError(`tap \`${t}\` names no node`);
+  for (const t of taps)
+    if (!graph.nodes.some((n) => n.id === t)) throw new PlanInvariantError(`tap \`${t}\` names no node`);
   const outputs = new Set([...graph.outputs, ...taps]);
   for (const input of graph.inputs) {
     const shape = concrete(input.name, input.shape);

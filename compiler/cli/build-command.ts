@@ -41,7 +41,12 @@ addCommands((program: Command, io: Io) => {
     .description('compile to an ES module (with a .d.ts beside it) that Node or a browser can import')
     .argument('<file>', 'the .cnn file')
     .requiredOption('-o, --output <file>', 'the module to write, e.g. model.js')
-    .option('--shape <name=dims>', 'concrete input sizes for symbolic dimensions (batch defaults to 1); repeat per input', (v: string, p: string[]) => [...p, v], [])
+    .option(
+      '--shape <name=dims>',
+      'concrete input sizes for symbolic dimensions (batch defaults to 1); repeat per input',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
     .option('--model <name>', 'the model to build, when the file has several')
     .option('--explain', 'print the plan before and after each optimizing pass, and the kernels')
     .addOption(maxTensorOption())
@@ -50,17 +55,39 @@ addCommands((program: Command, io: Io) => {
       if (opts.output.trim() === '') throw new CliError('-o/--output needs a file name, e.g. -o model.js', 2);
       const shapes = parseShapes(opts.shape);
       const backend = backendName(spec);
-      const compiled = compile(readText(file, 'model file'), { file, model: opts.model, inputShapes: shapes, passes: passSelection(opts.fuse, opts.disablePass), limits: limitsFrom(opts), backend });
-      if (compiled.diagnostics.length) printDiagnostics({ ok: compiled.ok, diagnostics: compiled.diagnostics, graphs: [], files: compiled.files }, file, 'rich', io);
+      const compiled = compile(readText(file, 'model file'), {
+        file,
+        model: opts.model,
+        inputShapes: shapes,
+        passes: passSelection(opts.fuse, opts.disablePass),
+        limits: limitsFrom(opts),
+        backend,
+      });
+      if (compiled.diagnostics.length)
+        printDiagnostics(
+          { ok: compiled.ok, diagnostics: compiled.diagnostics, graphs: [], files: compiled.files },
+          file,
+          'rich',
+          io,
+        );
       if (!compiled.ok || !compiled.plan) throw new CliError(`\`${file}\` was not built`);
       // a --shape for an input the model does not have would otherwise be ignored without a word
       const unknown = Object.keys(shapes).find((name) => !compiled.plan!.inputs.some((i) => i.name === name));
-      if (unknown !== undefined) throw new CliError(`--shape ${unknown}=...: \`${compiled.plan.model}\` has no input \`${unknown}\` (its inputs: ${compiled.plan.inputs.map((i) => i.name).join(', ')})`, 2);
+      if (unknown !== undefined)
+        throw new CliError(
+          `--shape ${unknown}=...: \`${compiled.plan.model}\` has no input \`${unknown}\` (its inputs: ${compiled.plan.inputs.map((i) => i.name).join(', ')})`,
+          2,
+        );
       if (opts.explain) io.out(explainPasses(compiled));
       const moduleOptions = { sourceFile: basename(file), backend };
       mkdirSync(dirname(opts.output) || '.', { recursive: true });
       writeFileSync(opts.output, emitModule(compiled.plan, moduleOptions));
-      writeFileSync(opts.output.endsWith('.mjs') ? opts.output.replace(/\.mjs$/, '.d.mts') : opts.output.replace(/(\.js)?$/, '.d.ts'), emitDeclarations(compiled.plan, moduleOptions));
+      writeFileSync(
+        opts.output.endsWith('.mjs')
+          ? opts.output.replace(/\.mjs$/, '.d.mts')
+          : opts.output.replace(/(\.js)?$/, '.d.ts'),
+        emitDeclarations(compiled.plan, moduleOptions),
+      );
       io.err(`wrote ${opts.output} (${compiled.plan.steps.length} kernels, backend ${backend})`);
     });
 });

@@ -26,7 +26,10 @@ export function printDiagnostics(result: CheckResult, file: string, format: Diag
   // messages quote strings and paths from files: shown escaped, they cannot act on the terminal
   const { diagnostics: diags, files } = terminalSafeDiagnostics(result.diagnostics, result.files);
   if (format === 'short') io.err(renderShort(diags, files));
-  else io.err(`${renderRich(diags, files, { color: io.color })}\n${renderSummary(diags, terminalSafe(file), { color: io.color })}`);
+  else
+    io.err(
+      `${renderRich(diags, files, { color: io.color })}\n${renderSummary(diags, terminalSafe(file), { color: io.color })}`,
+    );
 }
 
 /** The JSON of `cnnc check --json`: every node of every model, and every diagnostic. */

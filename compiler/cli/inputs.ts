@@ -57,7 +57,11 @@ export function readerFor(path: string): InputReader | undefined {
 
 const knownExtensions = () => readers.flatMap((r) => r.extensions).join(', ');
 
-export async function readInput(path: string, declared: readonly (number | string)[], context: ReadContext): Promise<Tensor> {
+export async function readInput(
+  path: string,
+  declared: readonly (number | string)[],
+  context: ReadContext,
+): Promise<Tensor> {
   const reader = readerFor(path);
   if (!reader) throw new CliError(`cannot read \`${path}\`: inputs must be ${knownExtensions()} files`);
   return reader.read(path, readBytes(path, 'input file'), declared, context);
@@ -83,7 +87,8 @@ export function expandInputPath(path: string): string[] {
 /** The `--input` values grouped by input name, folders expanded: several files make a batch. */
 export function groupInputs(values: readonly string[]): Map<string, string[]> {
   const groups = new Map<string, string[]>();
-  for (const { name, path } of parseInputArgs(values)) groups.set(name, [...(groups.get(name) ?? []), ...expandInputPath(path)]);
+  for (const { name, path } of parseInputArgs(values))
+    groups.set(name, [...(groups.get(name) ?? []), ...expandInputPath(path)]);
   return groups;
 }
 
@@ -91,7 +96,12 @@ export function groupInputs(values: readonly string[]): Map<string, string[]> {
  * Reads the files of one input and stacks them along the batch dimension (dim 0). A declared fixed
  * batch size must equal the number of samples; every file must give the same shape otherwise.
  */
-export async function readBatch(paths: readonly string[], declared: readonly (number | string)[], context: ReadContext, onFile: (path: string) => void = () => undefined): Promise<Tensor> {
+export async function readBatch(
+  paths: readonly string[],
+  declared: readonly (number | string)[],
+  context: ReadContext,
+  onFile: (path: string) => void = () => undefined,
+): Promise<Tensor> {
   const parts: { path: string; t: Tensor }[] = [];
   for (const path of paths) {
     parts.push({ path, t: await readInput(path, declared, context) });
@@ -100,16 +110,21 @@ export async function readBatch(paths: readonly string[], declared: readonly (nu
   if (parts.length === 1) return parts[0].t;
   const first = parts[0];
   for (const p of parts) {
-    const same = p.t.shape.length === first.t.shape.length && p.t.shape.every((d, i) => i === 0 || d === first.t.shape[i]);
+    const same =
+      p.t.shape.length === first.t.shape.length && p.t.shape.every((d, i) => i === 0 || d === first.t.shape[i]);
     if (p.t.shape.length === 0 || !same) {
       const hint = readerFor(p.path)?.kind === 'image' ? '; add --resize to bring images to one size' : '';
-      throw new CliError(`the files of a batch must have one shape: \`${first.path}\` gives [${first.t.shape.join(', ')}], \`${p.path}\` gives [${p.t.shape.join(', ')}]${hint}`);
+      throw new CliError(
+        `the files of a batch must have one shape: \`${first.path}\` gives [${first.t.shape.join(', ')}], \`${p.path}\` gives [${p.t.shape.join(', ')}]${hint}`,
+      );
     }
   }
   const batch = parts.reduce((n, p) => n + p.t.shape[0], 0);
   if (typeof declared[0] === 'number' && declared[0] !== batch) {
     const example = [`N`, ...declared.slice(1)].join(', ');
-    throw new CliError(`input \`${context.input}\` is declared [${declared.join(', ')}], a batch of ${declared[0]}, but ${paths.length} files give ${batch} samples; declare \`input ${context.input}: [${example}]\` to take any batch size`);
+    throw new CliError(
+      `input \`${context.input}\` is declared [${declared.join(', ')}], a batch of ${declared[0]}, but ${paths.length} files give ${batch} samples; declare \`input ${context.input}: [${example}]\` to take any batch size`,
+    );
   }
   const data = new Float32Array(parts.reduce((n, p) => n + p.t.data.length, 0));
   let at = 0;

@@ -24,7 +24,10 @@ export function readBytes(path: string, what: string, maxBytes = Infinity): Uint
     const stat = statSync(path);
     if (stat.isDirectory()) throw new CliError(`${what} \`${path}\` is a folder`);
     if (!stat.isFile()) throw new CliError(`${what} \`${path}\` is not a regular file (a device, pipe or socket)`);
-    if (stat.size > maxBytes) throw new CliError(`${what} \`${path}\` is ${formatBytes(stat.size)}; files above ${formatBytes(maxBytes)} are refused`);
+    if (stat.size > maxBytes)
+      throw new CliError(
+        `${what} \`${path}\` is ${formatBytes(stat.size)}; files above ${formatBytes(maxBytes)} are refused`,
+      );
     return readFileSync(path);
   } catch (e) {
     if (e instanceof CliError) throw e;
@@ -34,7 +37,11 @@ export function readBytes(path: string, what: string, maxBytes = Infinity): Uint
 
 /** An error from the file system (it has an errno code), as opposed to a bug. */
 export function isFileSystemError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+  return (
+    e instanceof Error &&
+    typeof (e as NodeJS.ErrnoException).code === 'string' &&
+    typeof (e as NodeJS.ErrnoException).syscall === 'string'
+  );
 }
 
 /** What went wrong with a path, in words: `does not exist`, `cannot be written (permission denied)`. */
@@ -66,6 +73,11 @@ export function fileProblem(e: unknown, action: 'read' | 'written' = 'read'): st
 /** One line for a file-system error that escaped a command (writing outputs, making folders). */
 export function describeFileSystemError(e: NodeJS.ErrnoException): string {
   const path = e.path;
-  const verb = e.syscall === 'mkdir' ? 'cannot create the folder' : e.syscall === 'open' || e.syscall === 'write' ? 'cannot write' : `${e.syscall} failed on`;
+  const verb =
+    e.syscall === 'mkdir'
+      ? 'cannot create the folder'
+      : e.syscall === 'open' || e.syscall === 'write'
+        ? 'cannot write'
+        : `${e.syscall} failed on`;
   return path ? `${verb} \`${path}\`: it ${fileProblem(e, 'written')}` : `${e.syscall} failed: ${e.code}`;
 }

@@ -60,9 +60,16 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       printDiagnostics(result, file, 'rich', io);
       if (!result.ok) return setExit(1);
       const graphs = opts.model ? result.graphs.filter((g) => g.name === opts.model) : result.graphs;
-      if (graphs.length === 0) throw new CliError(`no model named \`${opts.model}\` in \`${file}\` (models: ${result.graphs.map((g) => g.name).join(', ')})`);
+      if (graphs.length === 0)
+        throw new CliError(
+          `no model named \`${opts.model}\` in \`${file}\` (models: ${result.graphs.map((g) => g.name).join(', ')})`,
+        );
       const summaries = graphs.map(summarize);
-      io.out(opts.json ? JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2) : summaries.map(renderSummaryTable).join('\n\n'));
+      io.out(
+        opts.json
+          ? JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2)
+          : summaries.map(renderSummaryTable).join('\n\n'),
+      );
       setExit(0);
     });
 
@@ -89,7 +96,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   const program = buildProgram(io, (c) => (code = c));
   if (!argv.some((a) => !a.startsWith('-'))) {
     if (!argv.some((a) => ['-h', '--help', '-V', '--version'].includes(a))) {
-      io.err(`cnnc: error: no command given (commands: ${program.commands.map((c) => c.name()).join(', ')}; see cnnc --help)`);
+      io.err(
+        `cnnc: error: no command given (commands: ${program.commands.map((c) => c.name()).join(', ')}; see cnnc --help)`,
+      );
       return 2;
     }
   }
@@ -99,7 +108,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   } catch (e) {
     if (e instanceof CommanderError) {
       // help asked for exits 0; help shown because no command was given is a usage error
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return e.exitCode === 0 ? 0 : 2;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return e.exitCode === 0 ? 0 : 2;
       return 2;
     }
     // an unknown --backend is a usage error wherever it is parsed
@@ -119,7 +129,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       return 1;
     }
     const message = terminalSafe(e instanceof Error ? e.message : String(e));
-    io.err(`cnnc: internal error: ${message}${debug ? `\n${e instanceof Error ? e.stack : ''}` : ' (run with --debug for the stack trace; please report it)'}`);
+    io.err(
+      `cnnc: internal error: ${message}${debug ? `\n${e instanceof Error ? e.stack : ''}` : ' (run with --debug for the stack trace; please report it)'}`,
+    );
     return 1;
   }
 }

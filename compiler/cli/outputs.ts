@@ -38,7 +38,13 @@ export interface WrittenOutput {
 }
 
 /** Writes every output; `step` is called after each one (for the progress bar). */
-export function writeOutputs(outputs: Record<string, Tensor>, plan: Plan, opts: OutputOptions, io: Output, step: () => void = () => undefined): WrittenOutput[] {
+export function writeOutputs(
+  outputs: Record<string, Tensor>,
+  plan: Plan,
+  opts: OutputOptions,
+  io: Output,
+  step: () => void = () => undefined,
+): WrittenOutput[] {
   mkdirSync(opts.out, { recursive: true });
   const written: WrittenOutput[] = [];
   for (const [name, t] of Object.entries(outputs)) {
@@ -47,7 +53,8 @@ export function writeOutputs(outputs: Record<string, Tensor>, plan: Plan, opts: 
     writeFileSync(npy, writeNpy(t));
     io.out(`${name}: [${t.shape.join(', ')}] -> ${npy}`);
     const pngs = opts.png && t.shape.length === 4 ? writePictures(name, stem, t, opts, io) : [];
-    if (t.shape.length === 2 && opts.topK > 0) io.out(topKTable(t, opts.topK, opts.labels, !producedBySoftmax(plan, name), opts.samples));
+    if (t.shape.length === 2 && opts.topK > 0)
+      io.out(topKTable(t, opts.topK, opts.labels, !producedBySoftmax(plan, name), opts.samples));
     written.push({ name, npy, pngs });
     step();
   }
@@ -63,20 +70,37 @@ function writePictures(name: string, stem: string, t: Tensor, opts: OutputOption
     const path = join(opts.out, n === 1 ? `${stem}.png` : `${stem}-${s}.png`);
     writeFileSync(path, grid.png);
     paths.push(path);
-    samples.push({ sample: s, source: opts.samples?.[s] ?? null, png: path, width: grid.width, height: grid.height, ranges: grid.ranges.map(jsonRange) });
+    samples.push({
+      sample: s,
+      source: opts.samples?.[s] ?? null,
+      png: path,
+      width: grid.width,
+      height: grid.height,
+      ranges: grid.ranges.map(jsonRange),
+    });
     const from = opts.samples?.[s] ? ` (${opts.samples[s]})` : '';
-    io.out(`  picture${n > 1 ? ` ${s}` : ''}${from}: ${path} (${t.shape[1]} channel${t.shape[1] === 1 ? '' : 's'}, ${grid.zoom}x zoom, ${grid.colormap}; each channel from its min to its max)`);
+    io.out(
+      `  picture${n > 1 ? ` ${s}` : ''}${from}: ${path} (${t.shape[1]} channel${t.shape[1] === 1 ? '' : 's'}, ${grid.zoom}x zoom, ${grid.colormap}; each channel from its min to its max)`,
+    );
     const shown = grid.ranges.slice(0, 8).map((r) => `ch${r.channel} ${formatValue(r.min)}..${formatValue(r.max)}`);
     io.out(`    ${shown.join('  ')}${grid.ranges.length > 8 ? `  ... (${grid.ranges.length} channels in all)` : ''}`);
   }
   const json = join(opts.out, `${stem}.json`);
-  writeFileSync(json, `${JSON.stringify({ output: name, shape: t.shape, colormap: opts.colormap, note: 'each channel is drawn from its own min (black / left end of the bar) to its own max', samples }, null, 2)}\n`);
+  writeFileSync(
+    json,
+    `${JSON.stringify({ output: name, shape: t.shape, colormap: opts.colormap, note: 'each channel is drawn from its own min (black / left end of the bar) to its own max', samples }, null, 2)}\n`,
+  );
   io.out(`    value ranges: ${json}`);
   return paths;
 }
 
 // JSON has no NaN: an all-NaN channel's range is null
-const jsonRange = (r: { channel: number; min: number; max: number; nan: number }) => ({ channel: r.channel, min: Number.isNaN(r.min) ? null : r.min, max: Number.isNaN(r.max) ? null : r.max, nan: r.nan });
+const jsonRange = (r: { channel: number; min: number; max: number; nan: number }) => ({
+  channel: r.channel,
+  min: Number.isNaN(r.min) ? null : r.min,
+  max: Number.isNaN(r.max) ? null : r.max,
+  nan: r.nan,
+});
 
 /** True when the output is a Softmax's result (its values are probabilities already). */
 export function producedBySoftmax(plan: Plan, outputName: string): boolean {
@@ -85,7 +109,13 @@ export function producedBySoftmax(plan: Plan, outputName: string): boolean {
 }
 
 /** The k largest entries of each row of a [N, K] tensor, with softmax probabilities for logits. */
-export function topKTable(t: Tensor, k: number, labels: readonly string[] | null, withSoftmax: boolean, samples: readonly string[] | null = null): string {
+export function topKTable(
+  t: Tensor,
+  k: number,
+  labels: readonly string[] | null,
+  withSoftmax: boolean,
+  samples: readonly string[] | null = null,
+): string {
   const [n, classes] = t.shape;
   const rows = Math.min(k, classes);
   const lines: string[] = [];
@@ -95,11 +125,21 @@ export function topKTable(t: Tensor, k: number, labels: readonly string[] | null
     const max = Math.max(...row);
     const sum = row.reduce((acc, v) => acc + Math.exp(v - max), 0);
     const head = ['rank', 'class', 'score', ...(withSoftmax ? ['softmax'] : [])];
-    const body = order.map((c, r) => [String(r + 1), labels?.[c] !== undefined ? `${c} ${labels[c]}` : String(c), formatValue(row[c]), ...(withSoftmax ? [formatProbability(Math.exp(row[c] - max) / sum)] : [])]);
+    const body = order.map((c, r) => [
+      String(r + 1),
+      labels?.[c] !== undefined ? `${c} ${labels[c]}` : String(c),
+      formatValue(row[c]),
+      ...(withSoftmax ? [formatProbability(Math.exp(row[c] - max) / sum)] : []),
+    ]);
     const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-    const fmt = (cells: string[]) => `    ${cells.map((c, i) => (i === 2 || i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ')}`.trimEnd();
+    const fmt = (cells: string[]) =>
+      `    ${cells.map((c, i) => (i === 2 || i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ')}`.trimEnd();
     const from = samples?.[s] ? `, ${samples[s]}` : '';
-    lines.push(`  top ${rows} of ${classes}${n > 1 ? ` (sample ${s}${from})` : from ? ` (${samples![s]})` : ''}:`, fmt(head), ...body.map(fmt));
+    lines.push(
+      `  top ${rows} of ${classes}${n > 1 ? ` (sample ${s}${from})` : from ? ` (${samples![s]})` : ''}:`,
+      fmt(head),
+      ...body.map(fmt),
+    );
   }
   return lines.join('\n');
 }

@@ -76,7 +76,10 @@ export function resolveTaps(graph: Graph, values: readonly string[]): string[] {
     else if (ids.includes(v)) out.push(v);
     else {
       const guess = didYouMean(v, ids);
-      throw new CliError(`--tap \`${v}\`: \`${graph.name}\` has no layer of that name${guess ? `; did you mean \`${guess}\`?` : ` (its layers: ${ids.join(', ')})`}`, 2);
+      throw new CliError(
+        `--tap \`${v}\`: \`${graph.name}\` has no layer of that name${guess ? `; did you mean \`${guess}\`?` : ` (its layers: ${ids.join(', ')})`}`,
+        2,
+      );
     }
   }
   return [...new Set(out)];
@@ -85,7 +88,8 @@ export function resolveTaps(graph: Graph, values: readonly string[]): string[] {
 function parseCount(value: string | undefined, option: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`${option} needs an integer of at least ${min}, not \`${value}\``, 2);
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError(`${option} needs an integer of at least ${min}, not \`${value}\``, 2);
   return n;
 }
 
@@ -98,30 +102,51 @@ export async function runModel(file: string, opts: RunOptions, io: Io): Promise<
     throw new CliError(`\`${file}\` has errors; nothing ran`);
   }
   if (!opts.model && declared.graphs.length > 1) {
-    throw new CliError(`E0410: \`${file}\` declares ${declared.graphs.length} models (${declared.graphs.map((g) => g.name).join(', ')}); choose one with --model NAME`);
+    throw new CliError(
+      `E0410: \`${file}\` declares ${declared.graphs.length} models (${declared.graphs.map((g) => g.name).join(', ')}); choose one with --model NAME`,
+    );
   }
   const graph = opts.model ? declared.graphs.find((g) => g.name === opts.model) : declared.graphs[0];
-  if (!graph) throw new CliError(`E0410: no model named \`${opts.model}\` in \`${file}\` (models: ${declared.graphs.map((g) => g.name).join(', ')})`);
+  if (!graph)
+    throw new CliError(
+      `E0410: no model named \`${opts.model}\` in \`${file}\` (models: ${declared.graphs.map((g) => g.name).join(', ')})`,
+    );
 
   const taps = resolveTaps(graph, opts.tap ?? []);
   const image = imageInputOptions(opts);
   const colormap = (opts.colormap ?? 'grey') as ColormapName;
-  if (!COLORMAPS.includes(colormap)) throw new CliError(`--colormap must be one of ${COLORMAPS.join(', ')}, not \`${opts.colormap}\``, 2);
+  if (!COLORMAPS.includes(colormap))
+    throw new CliError(`--colormap must be one of ${COLORMAPS.join(', ')}, not \`${opts.colormap}\``, 2);
   const zoom = opts.zoom === undefined ? undefined : parseCount(opts.zoom, '--zoom', 1, 1);
   const topK = parseCount(opts.topK, '--top-k', 5, 0);
   // a seed that is no integer would seed the generator with NaN, silently
   const seed = parseCount(opts.seed, '--seed', 0, 0);
-  const labels = opts.labels ? readText(opts.labels, 'labels file').split(/\r?\n/).map((l) => l.trim()) : null;
+  const labels = opts.labels
+    ? readText(opts.labels, 'labels file')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+    : null;
 
   const groups = groupInputs(opts.input);
   for (const name of groups.keys()) {
-    if (!graph.inputs.some((i) => i.name === name)) throw new CliError(`\`${graph.name}\` has no input \`${name}\` (its inputs: ${graph.inputs.map((i) => i.name).join(', ')})`, 2);
+    if (!graph.inputs.some((i) => i.name === name))
+      throw new CliError(
+        `\`${graph.name}\` has no input \`${name}\` (its inputs: ${graph.inputs.map((i) => i.name).join(', ')})`,
+        2,
+      );
   }
   const missing = graph.inputs.filter((i) => !groups.has(i.name));
-  if (missing.length) throw new CliError(`missing --input for ${missing.map((i) => `\`${i.name}\` ${JSON.stringify(shapeToJson(i.shape))}`).join(', ')}`, 2);
+  if (missing.length)
+    throw new CliError(
+      `missing --input for ${missing.map((i) => `\`${i.name}\` ${JSON.stringify(shapeToJson(i.shape))}`).join(', ')}`,
+      2,
+    );
   const files = [...groups.values()].flat();
   const anyImage = files.some((f) => readerFor(f)?.kind === 'image');
-  if (image.given && !anyImage) io.err('warning: --scale, --mean, --std, --preset, --resize and --grey apply to image inputs only; no input is an image');
+  if (image.given && !anyImage)
+    io.err(
+      'warning: --scale, --mean, --std, --preset, --resize and --grey apply to image inputs only; no input is an image',
+    );
 
   // long work: several files, or a model with many MACs (unknown counts as many)
   const macs = summarize(graph).totalMacs;
@@ -141,7 +166,15 @@ export async function runModel(file: string, opts: RunOptions, io: Io): Promise<
       }
     }
 
-    const compiled = compile(source, { file, model: graph.name, inputShapes: Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, t.shape])), passes: passSelection(opts.fuse, opts.disablePass), taps, limits, backend: opts.backend });
+    const compiled = compile(source, {
+      file,
+      model: graph.name,
+      inputShapes: Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, t.shape])),
+      passes: passSelection(opts.fuse, opts.disablePass),
+      taps,
+      limits,
+      backend: opts.backend,
+    });
     if (!compiled.ok || !compiled.plan) {
       progress.stop();
       printDiagnostics({ ...declared, diagnostics: compiled.diagnostics, ok: false }, file, 'rich', io);
@@ -158,7 +191,10 @@ export async function runModel(file: string, opts: RunOptions, io: Io): Promise<
         throw e;
       }
     } else {
-      if (plan.params.some((p) => p.value === null && !p.derived)) out.err(`warning[W0405]: no weights given: parameters use PyTorch's default initialisation with seed ${seed} (pass --weights FILE.safetensors)`);
+      if (plan.params.some((p) => p.value === null && !p.derived))
+        out.err(
+          `warning[W0405]: no weights given: parameters use PyTorch's default initialisation with seed ${seed} (pass --weights FILE.safetensors)`,
+        );
       weights = initialWeights(plan, seed);
     }
     let executor;
@@ -175,7 +211,21 @@ export async function runModel(file: string, opts: RunOptions, io: Io): Promise<
       out.err(`backend: ${executor.backend}`);
       progress.stage('writing outputs');
       const samples = groups.size === 1 ? [...groups.values()][0] : null;
-      writeOutputs(outputs, plan, { out: opts.out, png: !!opts.png, zoom, colormap, topK, labels, samples: samples && samples.length === feeds[[...groups.keys()][0]].shape[0] ? samples : null }, out, () => progress.tick());
+      writeOutputs(
+        outputs,
+        plan,
+        {
+          out: opts.out,
+          png: !!opts.png,
+          zoom,
+          colormap,
+          topK,
+          labels,
+          samples: samples && samples.length === feeds[[...groups.keys()][0]].shape[0] ? samples : null,
+        },
+        out,
+        () => progress.tick(),
+      );
       return outputs;
     } finally {
       executor.destroy();
@@ -191,7 +241,9 @@ function describeNormalisation(opts: RunOptions): string {
     opts.scale !== undefined ? `scale ${opts.scale}` : null,
     opts.mean !== undefined ? `mean ${opts.mean}` : null,
     opts.std !== undefined ? `std ${opts.std}` : null,
-    opts.resize !== undefined && opts.resize !== false ? `resized${typeof opts.resize === 'string' ? ` to ${opts.resize}` : ''}` : null,
+    opts.resize !== undefined && opts.resize !== false
+      ? `resized${typeof opts.resize === 'string' ? ` to ${opts.resize}` : ''}`
+      : null,
     opts.grey ? 'converted to grey' : null,
   ].filter((p) => p !== null);
   return parts.length ? ` (${parts.join(', ')})` : ' (pixel values 0..255)';
@@ -201,10 +253,17 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 
 addCommands((program: Command, io: Io) => {
   addCompileOptions(program.command('run'))
-    .description('run a model on inputs (.npy arrays, PNG or JPEG images) and write each output as OUT/<name>.npy; --png draws feature maps')
+    .description(
+      'run a model on inputs (.npy arrays, PNG or JPEG images) and write each output as OUT/<name>.npy; --png draws feature maps',
+    )
     .argument('<file>', 'the .cnn file')
-    .requiredOption('--input <name=file>', 'an input: a .npy, .png or .jpg file, or a folder of them; repeat (or give a folder) to make a batch', collect, [])
-    .option('--weights <file>', 'a .safetensors state_dict (default: the file\'s `weights` line)')
+    .requiredOption(
+      '--input <name=file>',
+      'an input: a .npy, .png or .jpg file, or a folder of them; repeat (or give a folder) to make a batch',
+      collect,
+      [],
+    )
+    .option('--weights <file>', "a .safetensors state_dict (default: the file's `weights` line)")
     .requiredOption('--out <dir>', 'folder for the outputs')
     .option('--model <name>', 'the model to run, when the file has several')
     .option('--seed <n>', 'seed for default initialisation when no weights are given', '0')
@@ -214,10 +273,17 @@ addCommands((program: Command, io: Io) => {
     .option('--preset <name>', 'images: a named scale/mean/std: raw, unit, symmetric, imagenet, mnist')
     .option('--resize [HxW]', 'images: resize (bilinear) to the declared size, or to HxW')
     .option('--grey', 'images: convert colour images to grey for one-channel inputs')
-    .option('--tap <layer>', 'also write this layer\'s output (a layer name such as conv1 or layer1.conv1, or `all`); repeat for several', collect, [])
+    .option(
+      '--tap <layer>',
+      "also write this layer's output (a layer name such as conv1 or layer1.conv1, or `all`); repeat for several",
+      collect,
+      [],
+    )
     .option('--png', 'also draw every 4-D output (and tap) as a PNG grid of its feature maps')
     .option('--zoom <n>', 'enlarge each feature map n times in the PNG (default: automatic)')
-    .addOption(new Option('--colormap <name>', 'colours of the PNG feature maps').choices([...COLORMAPS]).default('grey'))
+    .addOption(
+      new Option('--colormap <name>', 'colours of the PNG feature maps').choices([...COLORMAPS]).default('grey'),
+    )
     .option('--top-k <k>', 'rows of the table printed for 2-D outputs such as logits (0: none)', '5')
     .option('--labels <file>', 'class names for the top-k table, one per line')
     .option('--no-progress', 'never show the progress bar (it shows only on a terminal anyway)')

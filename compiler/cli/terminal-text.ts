@@ -23,12 +23,17 @@ export function terminalSafeDiagnostics(
   files: ReadonlyMap<string, SourceFile>,
 ): { diagnostics: Diagnostic[]; files: Map<string, SourceFile> } {
   const safeFiles = new Map<string, SourceFile>();
-  for (const [path, f] of files) safeFiles.set(terminalSafe(path), terminalSafe(path) === path ? f : new SourceFile(terminalSafe(path), f.text));
+  for (const [path, f] of files)
+    safeFiles.set(terminalSafe(path), terminalSafe(path) === path ? f : new SourceFile(terminalSafe(path), f.text));
   return {
     diagnostics: diagnostics.map((d) => ({
       ...d,
       message: terminalSafe(d.message),
-      labels: d.labels.map((l) => ({ ...l, message: terminalSafe(l.message), span: { ...l.span, file: terminalSafe(l.span.file) } })),
+      labels: d.labels.map((l) => ({
+        ...l,
+        message: terminalSafe(l.message),
+        span: { ...l.span, file: terminalSafe(l.span.file) },
+      })),
       notes: d.notes.map(terminalSafe),
       help: d.help === null ? null : terminalSafe(d.help),
     })),

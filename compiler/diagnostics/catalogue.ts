@@ -30,7 +30,10 @@ export const CATALOGUE = {
   TooManyArguments: entry('E0206', 'more positional arguments than the op takes'),
   MissingArgument: entry('E0207', 'a required argument is missing'),
   WrongArgumentType: entry('E0208', 'an argument has the wrong type (e.g. a string where an int is due)'),
-  InvalidArgumentValue: entry('E0209', 'an argument is of the right type but out of range (stride 0, kernel_size -1, ...)'),
+  InvalidArgumentValue: entry(
+    'E0209',
+    'an argument is of the right type but out of range (stride 0, kernel_size -1, ...)',
+  ),
   DuplicateDeclaration: entry('E0210', 'two models or blocks share a name'),
   WrongInputCount: entry('E0211', 'an op receives more or fewer inputs than it takes'),
   RecursiveBlock: entry('E0212', 'a block uses itself, directly or through other blocks'),
@@ -39,7 +42,10 @@ export const CATALOGUE = {
   InvalidInputShape: entry('E0215', 'an input shape is not a list of positive integers and symbols'),
   UnknownParameter: entry('E0216', 'an inline parameter the op does not have'),
   InlineValueShape: entry('E0217', 'an inline parameter value whose shape does not fit the parameter'),
-  MisplacedStatement: entry('E0218', 'a statement where it is not allowed (shape on a block input, weights in a block, ...)'),
+  MisplacedStatement: entry(
+    'E0218',
+    'a statement where it is not allowed (shape on a block input, weights in a block, ...)',
+  ),
   NoInput: entry('E0219', 'a model or block with no input'),
   UnusedLayer: entry('W0220', 'a layer whose output nothing reads and that is not an output', 'warning'),
 
@@ -64,7 +70,10 @@ export const CATALOGUE = {
   UnknownChannels: entry('E0318', 'a channel count that must be known at compile time is symbolic'),
   SymbolicCheck: entry('W0319', 'a shape condition that depends on a symbolic size is checked at run time', 'warning'),
   SizeLimit: entry('E0320', 'a tensor or parameter larger than the configured limit'),
-  BackendLimit: entry('E0321', 'a tensor or kernel beyond what the chosen backend supports (gpu.js WebGL indexing, texture inputs)'),
+  BackendLimit: entry(
+    'E0321',
+    'a tensor or kernel beyond what the chosen backend supports (gpu.js WebGL indexing, texture inputs)',
+  ),
 
   // Weights and run time: E04xx
   WeightsMissingKey: entry('E0401', 'a parameter the model needs is missing from the weights file'),

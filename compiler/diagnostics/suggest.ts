@@ -12,7 +12,8 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
   const pool = [...new Set(candidates)].filter((c) => c !== name && c !== '');
   const sameFold = pool.filter((c) => c.toLowerCase() === folded);
   const threshold = Math.max(1, Math.floor(name.length / 3));
-  const eligible = sameFold.length > 0 ? sameFold : pool.filter((c) => editDistance(folded, c.toLowerCase()) <= threshold);
+  const eligible =
+    sameFold.length > 0 ? sameFold : pool.filter((c) => editDistance(folded, c.toLowerCase()) <= threshold);
 
   let best: string | null = null;
   let bestKey: number[] = [];

@@ -5,7 +5,12 @@ import type { Plan, PlanStep } from '../4-plan/plan.ts';
 export function planText(plan: Plan): string {
   return plan.steps
     .map((s, i) => {
-      const ep = [s.epilogue.residual ? `+ ${s.epilogue.residual}` : '', s.epilogue.activation ? s.epilogue.activation.kind : ''].filter(Boolean).join(', ');
+      const ep = [
+        s.epilogue.residual ? `+ ${s.epilogue.residual}` : '',
+        s.epilogue.activation ? s.epilogue.activation.kind : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
       return `  ${String(i).padStart(3)}  ${s.op.padEnd(18)} ${s.nodes.join(' + ').padEnd(28)} ${ep ? `[${ep}] ` : ''}[${s.inputShapes.map((x) => x.join('x')).join(', ')}] -> [${s.outputShape.join('x')}]`;
     })
     .join('\n');
@@ -29,7 +34,10 @@ export function cpuKernelForm(step: PlanStep): string | null {
 export function kernelsText(plan: Plan): string {
   return plan.steps
     .map((s, i) => {
-      const ep = [s.epilogue.residual ? `+ ${s.epilogue.residual}` : '', s.epilogue.activation ? s.epilogue.activation.kind : ''].filter(Boolean);
+      const ep = [
+        s.epilogue.residual ? `+ ${s.epilogue.residual}` : '',
+        s.epilogue.activation ? s.epilogue.activation.kind : '',
+      ].filter(Boolean);
       const form = cpuKernelForm(s);
       return `  ${String(i).padStart(3)}  ${s.op}${ep.length ? ` with epilogue ${ep.join(', then ')}` : ''}: ${s.nodes.join(' + ')}${form ? ` (cpu: ${form})` : ''}`;
     })
@@ -42,7 +50,10 @@ export function explainPasses(compiled: Compiled): string {
   const parts: string[] = [];
   if (compiled.passLog.length === 0) parts.push('no optimizing passes ran', planText(compiled.plan));
   else {
-    parts.push(`plan before optimizing (${compiled.passLog[0].before.steps.length} kernels):`, planText(compiled.passLog[0].before));
+    parts.push(
+      `plan before optimizing (${compiled.passLog[0].before.steps.length} kernels):`,
+      planText(compiled.passLog[0].before),
+    );
     for (const entry of compiled.passLog) {
       const changed = entry.before !== entry.after;
       parts.push(`after ${entry.pass}${changed ? ` (${entry.after.steps.length} kernels):` : ': no change'}`);

@@ -58,7 +58,9 @@ export function summarize(graph: Graph): ModelSummary {
   for (const node of graph.nodes) {
     const def = OPS_BY_IR.get(node.op);
     // like parameters() and torchinfo: weight and bias, not BatchNorm's running statistics (buffers)
-    const params = node.params.filter((p) => p.name === 'weight' || p.name === 'bias').reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0);
+    const params = node.params
+      .filter((p) => p.name === 'weight' || p.name === 'bias')
+      .reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0);
     totalParams += params;
     let macs: number | null = null;
     const inShapes = node.inputs.map((i) => shapes.get(i) ?? null);
@@ -85,7 +87,14 @@ export function summarize(graph: Graph): ModelSummary {
     }
     if (field) rf.set(node.id, field);
     shapes.set(node.id, node.shape);
-    rows.push({ name: node.id, op: def?.className ?? node.op, shape: node.shape ? shapeToJson(node.shape) : null, params, macs, receptiveField: field });
+    rows.push({
+      name: node.id,
+      op: def?.className ?? node.op,
+      shape: node.shape ? shapeToJson(node.shape) : null,
+      params,
+      macs,
+      receptiveField: field,
+    });
   }
   return {
     model: graph.name,
@@ -117,18 +126,30 @@ export function renderSummaryTable(s: ModelSummary): string {
     r.shape ? shapeToString(r.shape.map((d) => (typeof d === 'number' ? d : { kind: 'sym', name: d }))) : '?',
     r.params ? thousands(r.params) : '-',
     r.macs === null ? '?' : r.macs ? compact(r.macs) : '-',
-    r.receptiveField ? (r.receptiveField.global ? 'global' : `${r.receptiveField.size[0]}x${r.receptiveField.size[1]}`) : '?',
+    r.receptiveField
+      ? r.receptiveField.global
+        ? 'global'
+        : `${r.receptiveField.size[0]}x${r.receptiveField.size[1]}`
+      : '?',
     r.receptiveField && !r.receptiveField.global ? `${r.receptiveField.jump[0]}x${r.receptiveField.jump[1]}` : '-',
   ]);
   const inputRows = s.inputs.map((i) => [i.name, 'input', `[${i.shape.join(', ')}]`, '-', '-', '1x1', '1x1']);
   const all = [header, ...inputRows, ...body];
   const widths = header.map((_, c) => Math.max(...all.map((r) => r[c].length)));
   const right = new Set([3, 4]);
-  const line = (r: string[]) => r.map((cell, c) => (right.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => (right.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   const rule = '─'.repeat(widths.reduce((a, b) => a + b + 2, -2));
   const out = [`Model ${s.model}`, rule, line(header), rule, ...inputRows.map(line), ...body.map(line), rule];
   out.push(`Total params: ${thousands(s.totalParams)} (${compact(s.totalParams * 4)}B as float32)`);
-  out.push(`Total MACs: ${s.totalMacs === null ? 'unknown (symbolic height or width)' : `${thousands(s.totalMacs)} (${compact(s.totalMacs)})${s.perSample ? ' per sample' : ''}`}`);
-  out.push('Receptive field: input pixels one output pixel sees (height x width); jump: input pixels between neighbouring outputs.');
+  out.push(
+    `Total MACs: ${s.totalMacs === null ? 'unknown (symbolic height or width)' : `${thousands(s.totalMacs)} (${compact(s.totalMacs)})${s.perSample ? ' per sample' : ''}`}`,
+  );
+  out.push(
+    'Receptive field: input pixels one output pixel sees (height x width); jump: input pixels between neighbouring outputs.',
+  );
   return out.join('\n');
 }

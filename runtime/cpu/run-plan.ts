@@ -20,7 +20,10 @@ export interface CpuExecutor {
   readonly source: string;
 }
 
-type RunPlan = (buffers: Record<string, Float32Array>, params: Record<string, Float32Array>) => Record<string, Float32Array>;
+type RunPlan = (
+  buffers: Record<string, Float32Array>,
+  params: Record<string, Float32Array>,
+) => Record<string, Float32Array>;
 
 export function createCpuExecutor(plan: Plan, weights: Map<string, Tensor>): CpuExecutor {
   const source = cpuProgramSource(plan);
@@ -32,7 +35,8 @@ export function createCpuExecutor(plan: Plan, weights: Map<string, Tensor>): Cpu
     run(feeds: Record<string, Tensor>): Record<string, Tensor> {
       const buffers: Record<string, Float32Array> = Object.create(null);
       for (const v of plan.inputs) {
-        if (!Object.hasOwn(feeds, v.name)) throw new Error(`missing input "${v.name}" (expected shape ${formatShape(v.shape)})`);
+        if (!Object.hasOwn(feeds, v.name))
+          throw new Error(`missing input "${v.name}" (expected shape ${formatShape(v.shape)})`);
         const t = feeds[v.name];
         if (!sameShape(t.shape, v.shape)) {
           throw new Error(`input "${v.name}": expected shape ${formatShape(v.shape)}, got ${formatShape(t.shape)}`);
@@ -44,7 +48,10 @@ export function createCpuExecutor(plan: Plan, weights: Map<string, Tensor>): Cpu
       }
       const known = new Set(plan.inputs.map((v) => v.name));
       for (const name of Object.keys(feeds)) {
-        if (!known.has(name)) throw new Error(`unknown input "${name}" (the model's inputs: ${[...known].map((n) => `"${n}"`).join(', ')})`);
+        if (!known.has(name))
+          throw new Error(
+            `unknown input "${name}" (the model's inputs: ${[...known].map((n) => `"${n}"`).join(', ')})`,
+          );
       }
       const out = runPlan(buffers, params);
       // fromEntries defines own properties, so even an output named __proto__ is an ordinary key

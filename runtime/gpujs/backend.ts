@@ -20,7 +20,11 @@ const KERNEL_CLASSES: readonly (readonly [string, abstract new (...args: never[]
 /** The backend a gpu.js kernel object or kernel class belongs to, read from its class. */
 export function backendOf(kernelOrClass: object): string {
   for (const [name, cls] of KERNEL_CLASSES) {
-    if (kernelOrClass === cls || kernelOrClass instanceof cls || (kernelOrClass as { prototype?: unknown }).prototype instanceof cls) {
+    if (
+      kernelOrClass === cls ||
+      kernelOrClass instanceof cls ||
+      (kernelOrClass as { prototype?: unknown }).prototype instanceof cls
+    ) {
       return name;
     }
   }
@@ -56,7 +60,7 @@ export function installHint(mode: GpuJsMode): string {
     case 'headlessgl':
       return (
         "headlessgl needs the 'gl' npm package built from source (Debian packages: libxi-dev libglu1-mesa-dev " +
-        "libglew-dev pkg-config; then `npm install gl`) and an X display: run under `xvfb-run -a <command>` " +
+        'libglew-dev pkg-config; then `npm install gl`) and an X display: run under `xvfb-run -a <command>` ' +
         '(e.g. `xvfb-run -a npx vitest run test/gpujs`) or set DISPLAY'
       );
     case 'webgl':

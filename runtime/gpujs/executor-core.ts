@@ -36,7 +36,8 @@ export async function createGpuJsExecutorFromSources(
   weights: Map<string, Tensor>,
   mode: GpuJsMode,
 ): Promise<GpuJsExecutor> {
-  if (sources.length !== plan.steps.length) throw new Error(`${sources.length} kernel sources for ${plan.steps.length} plan steps`);
+  if (sources.length !== plan.steps.length)
+    throw new Error(`${sources.length} kernel sources for ${plan.steps.length} plan steps`);
   const { gpu, backend: gpuBackend } = createGpu(mode);
   try {
     return buildExecutor(plan, sources, weights, mode, gpu, gpuBackend);
@@ -46,7 +47,14 @@ export async function createGpuJsExecutorFromSources(
   }
 }
 
-function buildExecutor(plan: Plan, sources: readonly GpuJsKernelSource[], weights: Map<string, Tensor>, mode: GpuJsMode, gpu: GPU, gpuBackend: string): GpuJsExecutor {
+function buildExecutor(
+  plan: Plan,
+  sources: readonly GpuJsKernelSource[],
+  weights: Map<string, Tensor>,
+  mode: GpuJsMode,
+  gpu: GPU,
+  gpuBackend: string,
+): GpuJsExecutor {
   const onGl = isGlBackend(gpuBackend);
   if (onGl) checkGlSizes(plan);
   const settings = { tactic: 'precision', precision: 'single', pipeline: onGl, immutable: false } as const;
@@ -114,7 +122,9 @@ function buildExecutor(plan: Plan, sources: readonly GpuJsKernelSource[], weight
         const t = feeds[input.name];
         if (!t) throw new Error(`missing input '${input.name}' (expected shape [${input.shape.join(', ')}])`);
         if (t.shape.length !== input.shape.length || t.shape.some((d, k) => d !== input.shape[k])) {
-          throw new Error(`input '${input.name}' has shape [${t.shape.join(', ')}], the plan needs [${input.shape.join(', ')}]`);
+          throw new Error(
+            `input '${input.name}' has shape [${t.shape.join(', ')}], the plan needs [${input.shape.join(', ')}]`,
+          );
         }
         values.set(input.buffer, toDevice(t.data, `input ${input.buffer}`, false));
       }
@@ -154,7 +164,9 @@ function asDeviceValue(v: KernelOutput): DeviceValue {
 function readBack(v: DeviceValue, n: number): Float32Array {
   const data = v instanceof Float32Array ? v : (v.toArray() as unknown as Float32Array);
   if (!(data instanceof Float32Array) || data.length < n) {
-    throw new Error(`gpu.js read back ${Object.prototype.toString.call(data)} of length ${(data as { length?: number }).length}, expected ${n} floats`);
+    throw new Error(
+      `gpu.js read back ${Object.prototype.toString.call(data)} of length ${(data as { length?: number }).length}, expected ${n} floats`,
+    );
   }
   return data.slice(0, n);
 }
@@ -168,7 +180,9 @@ function paramData(
   const p = planParams.get(key);
   if (p?.value) {
     if (p.value.length !== sizeOf(p.shape)) {
-      throw new Error(`parameter '${key}' has ${p.value.length} inline values, its shape [${p.shape.join(', ')}] needs ${sizeOf(p.shape)}`);
+      throw new Error(
+        `parameter '${key}' has ${p.value.length} inline values, its shape [${p.shape.join(', ')}] needs ${sizeOf(p.shape)}`,
+      );
     }
     return p.value;
   }

@@ -47,20 +47,28 @@ export function decodeImage(bytes: Uint8Array, source: string): RgbaImage {
   const format = detectFormat(bytes);
   if (format === null) {
     const head = [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new ImageError(`\`${source}\` is not a PNG or JPEG image${guessOther(bytes)}; it starts with bytes ${head || '(none)'}`);
+    throw new ImageError(
+      `\`${source}\` is not a PNG or JPEG image${guessOther(bytes)}; it starts with bytes ${head || '(none)'}`,
+    );
   }
   const { width, height, data, alpha } = format === 'png' ? decodePng(bytes, source) : decodeJpeg(bytes, source);
   return { width, height, data, format, grey: isGrey(data), alpha };
 }
 
 function checkSize(width: number, height: number, source: string, format: string): void {
-  if (width < 1 || height < 1) throw new ImageError(`\`${source}\`: the ${format} header declares an empty ${width}x${height} image`);
+  if (width < 1 || height < 1)
+    throw new ImageError(`\`${source}\`: the ${format} header declares an empty ${width}x${height} image`);
   if (width * height > MAX_PIXELS) {
-    throw new ImageError(`\`${source}\`: the ${format} header declares ${width}x${height} pixels, more than the limit of ${MAX_PIXELS / 1e6} megapixels`);
+    throw new ImageError(
+      `\`${source}\`: the ${format} header declares ${width}x${height} pixels, more than the limit of ${MAX_PIXELS / 1e6} megapixels`,
+    );
   }
 }
 
-function decodePng(bytes: Uint8Array, source: string): { width: number; height: number; data: Uint8Array; alpha: boolean } {
+function decodePng(
+  bytes: Uint8Array,
+  source: string,
+): { width: number; height: number; data: Uint8Array; alpha: boolean } {
   // IHDR is always the first chunk: length(4) "IHDR"(4) width(4) height(4), big-endian
   if (bytes.length < 33 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') {
     throw new ImageError(`\`${source}\` is a truncated or corrupt PNG (no image header)`);
@@ -73,20 +81,35 @@ function decodePng(bytes: Uint8Array, source: string): { width: number; height: 
   } catch (e) {
     const why = (e as Error).message;
     // pngjs's words for "the data ran out" (its reader still waited for bytes when the file ended)
-    if (/read requests|unexpected end|ended/i.test(why)) throw new ImageError(`\`${source}\` is a truncated PNG (the file ends before the image does)`);
+    if (/read requests|unexpected end|ended/i.test(why))
+      throw new ImageError(`\`${source}\` is a truncated PNG (the file ends before the image does)`);
     throw new ImageError(`\`${source}\` is a corrupt PNG: ${why}`);
   }
   // colorType bit 4 (alpha channel) or a tRNS chunk (pngjs reports it as `alpha`)
   const meta = png as unknown as { alpha?: boolean; colorType?: number };
   const alpha = !!meta.alpha || ((meta.colorType ?? 0) & 4) !== 0;
-  return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), alpha };
+  return {
+    width: png.width,
+    height: png.height,
+    data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength),
+    alpha,
+  };
 }
 
-function decodeJpeg(bytes: Uint8Array, source: string): { width: number; height: number; data: Uint8Array; alpha: boolean } {
-  if (!hasEndOfImage(bytes)) throw new ImageError(`\`${source}\` is a truncated JPEG (the end-of-image marker is missing)`);
+function decodeJpeg(
+  bytes: Uint8Array,
+  source: string,
+): { width: number; height: number; data: Uint8Array; alpha: boolean } {
+  if (!hasEndOfImage(bytes))
+    throw new ImageError(`\`${source}\` is a truncated JPEG (the end-of-image marker is missing)`);
   let img: { width: number; height: number; data: Uint8Array };
   try {
-    img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, tolerantDecoding: false, maxResolutionInMP: MAX_PIXELS / 1e6 });
+    img = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      tolerantDecoding: false,
+      maxResolutionInMP: MAX_PIXELS / 1e6,
+    });
   } catch (e) {
     throw new ImageError(`\`${source}\` is a corrupt or unsupported JPEG: ${(e as Error).message}`);
   }

@@ -10,7 +10,8 @@ export interface RgbaPixels {
 
 /** colorType 2 writes RGB (alpha dropped), 0 writes grey (the R channel), 6 keeps RGBA. */
 export function encodePng(img: RgbaPixels, colorType: 0 | 2 | 6 = 2): Uint8Array {
-  if (img.data.length !== img.width * img.height * 4) throw new Error(`encodePng: ${img.data.length} bytes do not fill ${img.width}x${img.height} RGBA pixels`);
+  if (img.data.length !== img.width * img.height * 4)
+    throw new Error(`encodePng: ${img.data.length} bytes do not fill ${img.width}x${img.height} RGBA pixels`);
   const png = new PNG({ width: img.width, height: img.height });
   png.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
   return new Uint8Array(PNG.sync.write(png, { colorType }));

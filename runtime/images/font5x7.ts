@@ -62,7 +62,8 @@ export function drawText(text: string, x: number, y: number, dot: (x: number, y:
     for (let r = 0; r < GLYPH_HEIGHT; r++) {
       for (let c = 0; c < GLYPH_WIDTH; c++) {
         if (rows[r][c] !== '#') continue;
-        for (let dy = 0; dy < scale; dy++) for (let dx = 0; dx < scale; dx++) dot(x + (k * ADVANCE + c) * scale + dx, y + r * scale + dy);
+        for (let dy = 0; dy < scale; dy++)
+          for (let dx = 0; dx < scale; dx++) dot(x + (k * ADVANCE + c) * scale + dx, y + r * scale + dy);
       }
     }
   });

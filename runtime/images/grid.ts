@@ -155,7 +155,8 @@ export function featureGrid(t: Tensor, sample = 0, options: GridOptions = {}): F
       for (let x = 0; x < w; x++) {
         const v = t.data[base + y * w + x];
         const rgb = Number.isNaN(v) ? NAN_COLOUR : colour(colormap, normalisedValue(v, r));
-        for (let dy = 0; dy < zoom; dy++) for (let dx = 0; dx < zoom; dx++) put(tx + x * zoom + dx, ty + y * zoom + dy, rgb);
+        for (let dy = 0; dy < zoom; dy++)
+          for (let dx = 0; dx < zoom; dx++) put(tx + x * zoom + dx, ty + y * zoom + dy, rgb);
       }
     }
     labels[ch].forEach((line, k) => drawText(line, cx, cy + tileH + 4 + k * LINE, (x, y) => put(x, y, INK)));

@@ -3,7 +3,26 @@ export { decodeImage, detectFormat, MAX_PIXELS, type ImageFormat, type RgbaImage
 export { encodePng, type RgbaPixels } from './encode.ts';
 export { ImageError } from './image-error.ts';
 export { resizeBilinear } from './resize.ts';
-export { IDENTITY, normalisePlanar, parseNumberList, parseScale, perChannel, PRESETS, type Normalisation, type Preset, type Scale } from './normalise.ts';
+export {
+  IDENTITY,
+  normalisePlanar,
+  parseNumberList,
+  parseScale,
+  perChannel,
+  PRESETS,
+  type Normalisation,
+  type Preset,
+  type Scale,
+} from './normalise.ts';
 export { imageToTensor, type ImageTensorOptions } from './to-tensor.ts';
-export { autoZoom, channelRanges, featureGrid, formatValue, gridColumns, type ChannelRange, type FeatureGrid, type GridOptions } from './grid.ts';
+export {
+  autoZoom,
+  channelRanges,
+  featureGrid,
+  formatValue,
+  gridColumns,
+  type ChannelRange,
+  type FeatureGrid,
+  type GridOptions,
+} from './grid.ts';
 export { colour, COLORMAPS, type ColormapName } from './colormap.ts';

@@ -31,7 +31,12 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   raw: { ...IDENTITY, why: 'pixel values 0..255 as they are' },
   unit: { scale: UNIT, mean: [0], std: [1], why: 'values in [0, 1], like torchvision ToTensor()' },
   symmetric: { scale: UNIT, mean: [0.5], std: [0.5], why: 'values in [-1, 1]: ToTensor() then Normalize(0.5, 0.5)' },
-  imagenet: { scale: UNIT, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], why: 'ToTensor() then Normalize with the ImageNet RGB mean and std' },
+  imagenet: {
+    scale: UNIT,
+    mean: [0.485, 0.456, 0.406],
+    std: [0.229, 0.224, 0.225],
+    why: 'ToTensor() then Normalize with the ImageNet RGB mean and std',
+  },
   mnist: { scale: UNIT, mean: [0.1307], std: [0.3081], why: 'ToTensor() then Normalize with the MNIST mean and std' },
 };
 
@@ -40,7 +45,8 @@ export function parseScale(text: string): Scale {
   const m = /^\s*([0-9.eE+-]+)\s*(?:\/\s*([0-9.eE+-]+)\s*)?$/.exec(text);
   const num = m ? Number(m[1]) : NaN;
   const den = m && m[2] !== undefined ? Number(m[2]) : 1;
-  if (!Number.isFinite(num) || !Number.isFinite(den) || den === 0) throw new ImageError(`--scale needs a number or a fraction such as 1/255, not \`${text}\``);
+  if (!Number.isFinite(num) || !Number.isFinite(den) || den === 0)
+    throw new ImageError(`--scale needs a number or a fraction such as 1/255, not \`${text}\``);
   return { num, den };
 }
 
@@ -48,7 +54,8 @@ export function parseScale(text: string): Scale {
 export function parseNumberList(text: string, option: string): number[] {
   const parts = text.split(/[\s,]+/).filter((p) => p !== '');
   const values = parts.map(Number);
-  if (parts.length === 0 || values.some((v) => !Number.isFinite(v))) throw new ImageError(`${option} needs numbers separated by commas, e.g. 0.485,0.456,0.406, not \`${text}\``);
+  if (parts.length === 0 || values.some((v) => !Number.isFinite(v)))
+    throw new ImageError(`${option} needs numbers separated by commas, e.g. 0.485,0.456,0.406, not \`${text}\``);
   return values;
 }
 
@@ -57,7 +64,9 @@ export function perChannel(n: Normalisation, channels: number, what: string): { 
   const expand = (values: readonly number[], option: string): number[] => {
     if (values.length === 1) return new Array(channels).fill(values[0]);
     if (values.length === channels) return [...values];
-    throw new ImageError(`${option} has ${values.length} values, but ${what} has ${channels} channel${channels === 1 ? '' : 's'}: give 1 value or ${channels}`);
+    throw new ImageError(
+      `${option} has ${values.length} values, but ${what} has ${channels} channel${channels === 1 ? '' : 's'}: give 1 value or ${channels}`,
+    );
   };
   const mean = expand(n.mean, '--mean');
   const std = expand(n.std, '--std');

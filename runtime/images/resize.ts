@@ -4,8 +4,16 @@
  * torchvision's Resize(antialias=False) on a float tensor. Pixel centres are aligned, sources left of
  * the first centre clamp to it, and downscaling does not average (no antialiasing).
  */
-export function resizeBilinear(data: Float32Array, channels: number, height: number, width: number, outHeight: number, outWidth: number): Float32Array {
-  if (data.length !== channels * height * width) throw new Error(`resizeBilinear: ${data.length} values do not fill ${channels}x${height}x${width}`);
+export function resizeBilinear(
+  data: Float32Array,
+  channels: number,
+  height: number,
+  width: number,
+  outHeight: number,
+  outWidth: number,
+): Float32Array {
+  if (data.length !== channels * height * width)
+    throw new Error(`resizeBilinear: ${data.length} values do not fill ${channels}x${height}x${width}`);
   if (outHeight < 1 || outWidth < 1) throw new Error(`resizeBilinear: cannot resize to ${outHeight}x${outWidth}`);
   if (outHeight === height && outWidth === width) return data.slice();
   const rows = taps(height, outHeight);

@@ -21,7 +21,14 @@ export interface ImageTensorOptions {
   readonly what: string;
 }
 
-export const DEFAULT_IMAGE_OPTIONS: ImageTensorOptions = { channels: null, size: null, resize: false, toGrey: false, normalisation: IDENTITY, what: 'the input' };
+export const DEFAULT_IMAGE_OPTIONS: ImageTensorOptions = {
+  channels: null,
+  size: null,
+  resize: false,
+  toGrey: false,
+  normalisation: IDENTITY,
+  what: 'the input',
+};
 
 export function imageToTensor(img: RgbaImage, source: string, options: Partial<ImageTensorOptions> = {}): Tensor {
   const o = { ...DEFAULT_IMAGE_OPTIONS, ...options };
@@ -60,11 +67,16 @@ function toPlanes(img: RgbaImage, channels: number, source: string, o: ImageTens
       return out;
     }
     if (!o.toGrey) {
-      throw new ImageError(`${o.what} takes 1 channel (grey), but \`${source}\` is a colour image (RGB); add --grey to convert it (luma, like PIL's convert('L')), or pass a greyscale image`);
+      throw new ImageError(
+        `${o.what} takes 1 channel (grey), but \`${source}\` is a colour image (RGB); add --grey to convert it (luma, like PIL's convert('L')), or pass a greyscale image`,
+      );
     }
     // ITU-R 601-2 luma in PIL's fixed-point form, so the grey values equal PIL's exactly
-    for (let i = 0; i < n; i++) out[i] = (px[4 * i] * 19595 + px[4 * i + 1] * 38470 + px[4 * i + 2] * 7471 + 0x8000) >>> 16;
+    for (let i = 0; i < n; i++)
+      out[i] = (px[4 * i] * 19595 + px[4 * i + 1] * 38470 + px[4 * i + 2] * 7471 + 0x8000) >>> 16;
     return out;
   }
-  throw new ImageError(`${o.what} takes ${channels} channels, but images give 1 (grey) or 3 (RGB); \`${source}\` cannot be fed to it (use a .npy array)`);
+  throw new ImageError(
+    `${o.what} takes ${channels} channels, but images give 1 (grey) or 3 (RGB); \`${source}\` cannot be fed to it (use a .npy array)`,
+  );
 }

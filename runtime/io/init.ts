@@ -51,7 +51,9 @@ function initOne(p: InitParam, all: readonly InitParam[], seed: number): Tensor 
 /** The weight of the same layer as `bias` (same key prefix, e.g. "fc1.bias" -> "fc1.weight"). */
 function findWeightOf(bias: InitParam, all: readonly InitParam[]): InitParam {
   const prefix = bias.key.endsWith('bias') ? bias.key.slice(0, -'bias'.length) : undefined;
-  const weight = all.find((q) => q.name === 'weight' && q.op === bias.op && prefix !== undefined && q.key === `${prefix}weight`);
+  const weight = all.find(
+    (q) => q.name === 'weight' && q.op === bias.op && prefix !== undefined && q.key === `${prefix}weight`,
+  );
   if (!weight) {
     throw new Error(`parameter "${bias.key}": no matching weight ("${prefix ?? '?'}weight") to take fan_in from`);
   }
@@ -62,7 +64,9 @@ function findWeightOf(bias: InitParam, all: readonly InitParam[]): InitParam {
 function fanInOf(weight: InitParam): number {
   const rank = weight.op === 'conv2d' ? 4 : 2;
   if (weight.shape.length !== rank) {
-    throw new Error(`parameter "${weight.key}": a ${weight.op} weight has ${rank} dimensions, got [${weight.shape.join(', ')}]`);
+    throw new Error(
+      `parameter "${weight.key}": a ${weight.op} weight has ${rank} dimensions, got [${weight.shape.join(', ')}]`,
+    );
   }
   return weight.shape.slice(1).reduce((a, b) => a * b, 1);
 }

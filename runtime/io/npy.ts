@@ -26,7 +26,8 @@ interface Dtype {
   readonly littleEndian: boolean;
 }
 
-const SUPPORTED = "'<f2', '<f4', '<f8', '|i1', '<i2', '<i4', '<i8', '|u1', '<u2', '<u4', '<u8', '|b1' (and the '>' big-endian forms)";
+const SUPPORTED =
+  "'<f2', '<f4', '<f8', '|i1', '<i2', '<i4', '<i8', '|u1', '<u2', '<u4', '<u8', '|b1' (and the '>' big-endian forms)";
 
 /** Reads an .npy file as a float32 tensor in C (row-major) order. Throws TensorFileError on malformed input. */
 export function readNpy(bytes: Uint8Array, source = 'array file'): Tensor {
@@ -89,7 +90,9 @@ export function readNpy(bytes: Uint8Array, source = 'array file'): Tensor {
   const available = bytes.length - dataStart;
   if (available !== needed) {
     const which = available < needed ? 'shorter' : 'longer';
-    fail(`data is ${which} than the shape needs: shape (${shape.join(', ')}) of ${describeDtype(dtype)} needs ${needed} bytes, the file has ${available}`);
+    fail(
+      `data is ${which} than the shape needs: shape (${shape.join(', ')}) of ${describeDtype(dtype)} needs ${needed} bytes, the file has ${available}`,
+    );
   }
 
   const fileOrder = decode(new DataView(bytes.buffer, bytes.byteOffset + dataStart, needed), dtype, count);
@@ -100,7 +103,11 @@ export function readNpy(bytes: Uint8Array, source = 'array file'): Tensor {
 function parseDescr(descr: PyValue, fail: (p: string) => never): Dtype {
   if (typeof descr !== 'string') {
     const structured = descr !== null && typeof descr === 'object' && descr.kind === 'list';
-    return fail(structured ? "structured (record) dtypes are not supported; 'descr' must be a simple type string" : "'descr' must be a string");
+    return fail(
+      structured
+        ? "structured (record) dtypes are not supported; 'descr' must be a simple type string"
+        : "'descr' must be a string",
+    );
   }
   const m = /^([<>|=]?)([a-zA-Z?])(\d*)$/.exec(descr);
   if (m && (m[2] === 'O' || m[2] === 'V')) {
@@ -124,7 +131,9 @@ function parseShape(shape: PyValue, fail: (p: string) => never): number[] {
   }
   return shape.items.map((d) => {
     if (typeof d !== 'bigint' || d < 0n || d > BigInt(Number.MAX_SAFE_INTEGER)) {
-      return fail(`'shape' must be a tuple of non-negative integers (found ${typeof d === 'bigint' ? String(d) : 'a non-integer'})`);
+      return fail(
+        `'shape' must be a tuple of non-negative integers (found ${typeof d === 'bigint' ? String(d) : 'a non-integer'})`,
+      );
     }
     return Number(d);
   });
@@ -146,19 +155,31 @@ function decode(view: DataView, d: Dtype, count: number): Float32Array {
 
 function readerFor(view: DataView, d: Dtype): (at: number, le: boolean) => number {
   switch (`${d.kind}${d.size}`) {
-    case 'f2': return (at, le) => halfBitsToFloat(view.getUint16(at, le));
-    case 'f4': return (at, le) => view.getFloat32(at, le);
+    case 'f2':
+      return (at, le) => halfBitsToFloat(view.getUint16(at, le));
+    case 'f4':
+      return (at, le) => view.getFloat32(at, le);
     // Storing into a Float32Array rounds to nearest, ties to even.
-    case 'f8': return (at, le) => view.getFloat64(at, le);
-    case 'i1': return (at) => view.getInt8(at);
-    case 'i2': return (at, le) => view.getInt16(at, le);
-    case 'i4': return (at, le) => view.getInt32(at, le);
-    case 'i8': return (at, le) => bigIntToFloat32(view.getBigInt64(at, le));
-    case 'u1': return (at) => view.getUint8(at);
-    case 'u2': return (at, le) => view.getUint16(at, le);
-    case 'u4': return (at, le) => view.getUint32(at, le);
-    case 'u8': return (at, le) => bigIntToFloat32(view.getBigUint64(at, le));
-    default: return (at) => (view.getUint8(at) !== 0 ? 1 : 0); // bool
+    case 'f8':
+      return (at, le) => view.getFloat64(at, le);
+    case 'i1':
+      return (at) => view.getInt8(at);
+    case 'i2':
+      return (at, le) => view.getInt16(at, le);
+    case 'i4':
+      return (at, le) => view.getInt32(at, le);
+    case 'i8':
+      return (at, le) => bigIntToFloat32(view.getBigInt64(at, le));
+    case 'u1':
+      return (at) => view.getUint8(at);
+    case 'u2':
+      return (at, le) => view.getUint16(at, le);
+    case 'u4':
+      return (at, le) => view.getUint32(at, le);
+    case 'u8':
+      return (at, le) => bigIntToFloat32(view.getBigUint64(at, le));
+    default:
+      return (at) => (view.getUint8(at) !== 0 ? 1 : 0); // bool
   }
 }
 
@@ -211,7 +232,10 @@ export function writeNpy(t: Tensor): Uint8Array {
     throw new TensorFileError('npy writer', `shape [${t.shape.join(', ')}] must hold non-negative integers`);
   }
   if (t.data.length !== sizeOf(t.shape)) {
-    throw new TensorFileError('npy writer', `data has ${t.data.length} elements, shape [${t.shape.join(', ')}] needs ${sizeOf(t.shape)}`);
+    throw new TensorFileError(
+      'npy writer',
+      `data has ${t.data.length} elements, shape [${t.shape.join(', ')}] needs ${sizeOf(t.shape)}`,
+    );
   }
   const shapeRepr = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`;
   let dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeRepr}, }`;

@@ -7,7 +7,12 @@
  * then the data region; offsets are relative to the start of the data region.
  */
 import { type Tensor, sizeOf } from '../tensor.ts';
-import { HOST_IS_LITTLE_ENDIAN, bfloat16BitsToFloat, float32ToLittleEndianBytes, halfBitsToFloat } from './float-bits.ts';
+import {
+  HOST_IS_LITTLE_ENDIAN,
+  bfloat16BitsToFloat,
+  float32ToLittleEndianBytes,
+  halfBitsToFloat,
+} from './float-bits.ts';
 import { findDuplicateJsonKey } from './json-duplicate-keys.ts';
 import { TensorFileError } from './tensor-file-error.ts';
 
@@ -57,7 +62,9 @@ export function readSafetensorsWithMetadata(bytes: Uint8Array, source = 'weights
   }
   const headerBytes = Number(headerLength);
   if (8 + headerBytes > bytes.length) {
-    fail(`header length ${headerBytes} is larger than the file (${bytes.length} bytes, 8 of them the length itself); the file is truncated or not a safetensors file`);
+    fail(
+      `header length ${headerBytes} is larger than the file (${bytes.length} bytes, 8 of them the length itself); the file is truncated or not a safetensors file`,
+    );
   }
 
   let headerText = '';
@@ -134,7 +141,10 @@ function checkEntry(key: string, value: unknown, dataLength: number, fail: Fail)
   if (!Array.isArray(shape)) fail(`"shape" must be an array of integers (found ${describeJson(shape)})`, key);
   for (const d of shape as unknown[]) {
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
-      fail(`shape [${(shape as unknown[]).map(String).join(', ')}] has ${describeDim(d)}; dimensions must be non-negative integers`, key);
+      fail(
+        `shape [${(shape as unknown[]).map(String).join(', ')}] has ${describeDim(d)}; dimensions must be non-negative integers`,
+        key,
+      );
     }
   }
   if (!Array.isArray(offsets) || offsets.length !== 2) {
@@ -155,7 +165,10 @@ function checkEntry(key: string, value: unknown, dataLength: number, fail: Fail)
   const count = elementCount(dims);
   if (count === undefined || count * elementSize! !== e - b) {
     const needs = count === undefined ? 'more than 2^53 elements' : `${count * elementSize!} bytes`;
-    fail(`byte count ${e - b} (data_offsets [${b}, ${e}]) disagrees with shape [${dims.join(', ')}] of ${dtype}, which needs ${needs}`, key);
+    fail(
+      `byte count ${e - b} (data_offsets [${b}, ${e}]) disagrees with shape [${dims.join(', ')}] of ${dtype}, which needs ${needs}`,
+      key,
+    );
   }
   return { key, dtype: dtype as string, shape: [...dims], begin: b, end: e };
 }
@@ -178,16 +191,23 @@ function checkCoverage(entries: readonly Entry[], dataLength: number, fail: Fail
   let previous: Entry | undefined;
   for (const entry of sorted) {
     if (entry.begin < covered) {
-      fail(`data_offsets [${entry.begin}, ${entry.end}] overlap tensor "${previous!.key}" [${previous!.begin}, ${previous!.end}]`, entry.key);
+      fail(
+        `data_offsets [${entry.begin}, ${entry.end}] overlap tensor "${previous!.key}" [${previous!.begin}, ${previous!.end}]`,
+        entry.key,
+      );
     }
     if (entry.begin > covered) {
-      fail(`bytes ${covered}..${entry.begin} of the data region are not covered by any tensor (a hole; safetensors forbids holes)`);
+      fail(
+        `bytes ${covered}..${entry.begin} of the data region are not covered by any tensor (a hole; safetensors forbids holes)`,
+      );
     }
     covered = entry.end;
     previous = entry;
   }
   if (covered < dataLength) {
-    fail(`${dataLength - covered} trailing bytes after the last tensor (data region bytes ${covered}..${dataLength} are not covered by any tensor; safetensors forbids this)`);
+    fail(
+      `${dataLength - covered} trailing bytes after the last tensor (data region bytes ${covered}..${dataLength} are not covered by any tensor; safetensors forbids this)`,
+    );
   }
 }
 
@@ -234,12 +254,17 @@ export function writeSafetensors(
   }
   let offset = 0;
   for (const [key, t] of items) {
-    if (key === METADATA_KEY) throw new TensorFileError(source, `"${METADATA_KEY}" is reserved and cannot name a tensor`);
+    if (key === METADATA_KEY)
+      throw new TensorFileError(source, `"${METADATA_KEY}" is reserved and cannot name a tensor`);
     if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw new TensorFileError(source, `shape [${t.shape.join(', ')}] must hold non-negative integers`, key);
     }
     if (t.data.length !== sizeOf(t.shape)) {
-      throw new TensorFileError(source, `data has ${t.data.length} elements, shape [${t.shape.join(', ')}] needs ${sizeOf(t.shape)}`, key);
+      throw new TensorFileError(
+        source,
+        `data has ${t.data.length} elements, shape [${t.shape.join(', ')}] needs ${sizeOf(t.shape)}`,
+        key,
+      );
     }
     header[key] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + t.data.length * 4] };
     offset += t.data.length * 4;

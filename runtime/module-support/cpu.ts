@@ -8,7 +8,12 @@ import type { Tensor } from '../tensor.ts';
 
 export { bindWeights, initialWeights } from '../weights.ts';
 
-export type WeightsOption = string | Uint8Array | ArrayBuffer | ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>;
+export type WeightsOption =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | ReadonlyMap<string, Tensor>
+  | Readonly<Record<string, Tensor>>;
 
 /** Weights as tensors by key: safetensors bytes, a path (Node only), or tensors as they are. */
 export async function resolveWeights(w: WeightsOption | undefined): Promise<ReadonlyMap<string, Tensor> | null> {
@@ -24,7 +29,10 @@ export async function resolveWeights(w: WeightsOption | undefined): Promise<Read
 }
 
 /** Checks feeds against the declared input shapes; returns the data arrays by input name. */
-export function checkFeeds(inputs: Readonly<Record<string, readonly number[]>>, feeds: Record<string, Tensor>): Record<string, Float32Array> {
+export function checkFeeds(
+  inputs: Readonly<Record<string, readonly number[]>>,
+  feeds: Record<string, Tensor>,
+): Record<string, Float32Array> {
   const out: Record<string, Float32Array> = Object.create(null);
   if (!feeds || typeof feeds !== 'object') throw new TypeError('run() takes an object of inputs, e.g. run({ x })');
   for (const [name, shape] of Object.entries(inputs)) {
@@ -32,13 +40,17 @@ export function checkFeeds(inputs: Readonly<Record<string, readonly number[]>>, 
     if (!t) throw new Error(`missing input "${name}" of shape [${shape.join(', ')}]`);
     const got = Array.from(t.shape ?? []);
     if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
-      throw new Error(`input "${name}" has shape [${got.join(', ')}], but this module was built for [${shape.join(', ')}] (rebuild with cnnc build --shape ${name}=${got.join(',')})`);
+      throw new Error(
+        `input "${name}" has shape [${got.join(', ')}], but this module was built for [${shape.join(', ')}] (rebuild with cnnc build --shape ${name}=${got.join(',')})`,
+      );
     }
     if (!(t.data instanceof Float32Array) || t.data.length !== shape.reduce((a, b) => a * b, 1)) {
       throw new Error(`input "${name}" needs a Float32Array of ${shape.reduce((a, b) => a * b, 1)} values`);
     }
     out[name] = t.data;
   }
-  for (const name of Object.keys(feeds)) if (!Object.hasOwn(inputs, name)) throw new Error(`unknown input "${name}" (inputs: ${Object.keys(inputs).join(', ')})`);
+  for (const name of Object.keys(feeds))
+    if (!Object.hasOwn(inputs, name))
+      throw new Error(`unknown input "${name}" (inputs: ${Object.keys(inputs).join(', ')})`);
   return out;
 }

@@ -14,12 +14,21 @@ interface PlanParams {
 }
 
 /** Instantiates the module's WebAssembly (base64) and binds its parameters. */
-export async function createWasmRunner(layout: WasmLayout, wasmBase64: string, jsSteps: ReadonlyMap<number, JsStep>, plan: PlanParams, weights: ReadonlyMap<string, Tensor>): Promise<ProgramRunner> {
+export async function createWasmRunner(
+  layout: WasmLayout,
+  wasmBase64: string,
+  jsSteps: ReadonlyMap<number, JsStep>,
+  plan: PlanParams,
+  weights: ReadonlyMap<string, Tensor>,
+): Promise<ProgramRunner> {
   if (typeof WebAssembly !== 'object') throw new Error('this JavaScript engine has no WebAssembly');
   const binary = atob(wasmBase64);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  if (!WebAssembly.validate(bytes)) throw new Error('this JavaScript engine cannot run the model: it needs WebAssembly SIMD (Node 16.4+, current browsers)');
+  if (!WebAssembly.validate(bytes))
+    throw new Error(
+      'this JavaScript engine cannot run the model: it needs WebAssembly SIMD (Node 16.4+, current browsers)',
+    );
   const memory = new WebAssembly.Memory({ initial: layout.pages, maximum: layout.pages });
   const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
   const params: Record<string, Float32Array> = Object.create(null);

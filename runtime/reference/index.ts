@@ -135,7 +135,9 @@ export function runGraph(
   for (const node of graph.nodes) {
     let out: Tensor;
     try {
-      const inputs = node.inputs.map((name) => values.get(name) ?? fail('graph', `reads '${name}', which is not computed yet`));
+      const inputs = node.inputs.map(
+        (name) => values.get(name) ?? fail('graph', `reads '${name}', which is not computed yet`),
+      );
       const params: OpParams = {};
       for (const p of node.params) params[p.name] = resolveParam(p, weights);
       out = runOp(node.op, node.attrs, inputs, params);

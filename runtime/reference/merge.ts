@@ -28,7 +28,8 @@ export function concat(inputs: readonly Tensor[], attrs: ConcatAttrs): Tensor {
   if (!Number.isInteger(dim) || dim < 0 || dim >= rank) fail('concat', `dim ${dim} is out of range for rank ${rank}`);
   for (const t of inputs) {
     const agrees = t.shape.length === rank && t.shape.every((d, k) => k === dim || d === inputs[0].shape[k]);
-    if (!agrees) fail('concat', `shapes disagree outside dim ${dim}: ${inputs.map((u) => showShape(u.shape)).join(', ')}`);
+    if (!agrees)
+      fail('concat', `shapes disagree outside dim ${dim}: ${inputs.map((u) => showShape(u.shape)).join(', ')}`);
   }
   const outer = inputs[0].shape.slice(0, dim).reduce((a, b) => a * b, 1);
   const inner = inputs[0].shape.slice(dim + 1).reduce((a, b) => a * b, 1);

@@ -15,7 +15,8 @@ export function poolOutSize(n: number, k: number, s: number, p: number, d: numbe
 
 function checkPoolPadding(op: string, k: readonly [number, number], p: readonly [number, number]): void {
   // PyTorch: "pad should be at most half of effective kernel size"
-  if (p[0] * 2 > k[0] || p[1] * 2 > k[1]) fail(op, `padding [${p.join(', ')}] exceeds half the kernel [${k.join(', ')}]`);
+  if (p[0] * 2 > k[0] || p[1] * 2 > k[1])
+    fail(op, `padding [${p.join(', ')}] exceeds half the kernel [${k.join(', ')}]`);
 }
 
 /** nn.MaxPool2d forward: padding counts as -inf, NaN wins (as in PyTorch's CPU kernel). */
@@ -65,7 +66,8 @@ export function avgpool2d(x: Tensor, attrs: AvgPool2dAttrs): Tensor {
   const [sh, sw] = attrs.stride;
   const [ph, pw] = attrs.padding;
   checkPoolPadding('avgpool2d', attrs.kernel_size, attrs.padding);
-  if (attrs.divisor_override !== null && attrs.divisor_override === 0) fail('avgpool2d', 'divisor_override must be non-zero');
+  if (attrs.divisor_override !== null && attrs.divisor_override === 0)
+    fail('avgpool2d', 'divisor_override must be non-zero');
   const OH = poolOutSize(H, kh, sh, ph, 1, attrs.ceil_mode);
   const OW = poolOutSize(W, kw, sw, pw, 1, attrs.ceil_mode);
   requireOutputSize(OH, 'avgpool2d', 'output height');
@@ -95,8 +97,7 @@ export function avgpool2d(x: Tensor, attrs: AvgPool2dAttrs): Tensor {
         for (let r = h0; r < h1; r++) {
           for (let c = w0; c < w1; c++) sum += x.data[base + r * W + c];
         }
-        const divisor =
-          attrs.divisor_override ?? (attrs.count_include_pad ? poolSize : (h1 - h0) * (w1 - w0));
+        const divisor = attrs.divisor_override ?? (attrs.count_include_pad ? poolSize : (h1 - h0) * (w1 - w0));
         out.data[o++] = sum / divisor;
       }
     }

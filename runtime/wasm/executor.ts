@@ -56,11 +56,16 @@ const DEFAULT_MIN_SPLIT_COST = 200_000;
 /** Work chunks per thread and phase (threads claim chunks dynamically; see threads.ts). */
 const CHUNKS_PER_THREAD = 8;
 
-export async function createWasmExecutor(plan: Plan, weights: Map<string, Tensor>, options: WasmExecutorOptions = {}): Promise<WasmExecutor> {
+export async function createWasmExecutor(
+  plan: Plan,
+  weights: Map<string, Tensor>,
+  options: WasmExecutorOptions = {},
+): Promise<WasmExecutor> {
   if (!simdSupported()) throw new Error('this JavaScript engine has no WebAssembly SIMD (Node 16.4 or later has it)');
   const threads = options.threads ?? Math.min(2, availableParallelism());
   const relaxed = options.relaxed ?? relaxedSimdSupported();
-  if (relaxed && !relaxedSimdSupported()) throw new Error('relaxed SIMD is not enabled in this engine (Node 20: run with --experimental-wasm-relaxed-simd)');
+  if (relaxed && !relaxedSimdSupported())
+    throw new Error('relaxed SIMD is not enabled in this engine (Node 20: run with --experimental-wasm-relaxed-simd)');
   const program = wasmProgram(plan, { threads, relaxed, select: options.select });
   const params = bindParams(plan, weights);
   const memory = new WebAssembly.Memory({ initial: program.pages, maximum: program.pages, shared: threads > 1 });
@@ -75,7 +80,8 @@ export async function createWasmExecutor(plan: Plan, weights: Map<string, Tensor
     jsSteps.set(i, { fn, args: kernelArgs(step) });
   });
 
-  const pool = threads > 1 ? await ThreadPool.start(module, memory, program.control, program.exports, threads - 1) : null;
+  const pool =
+    threads > 1 ? await ThreadPool.start(module, memory, program.control, program.exports, threads - 1) : null;
   const minSplit = options.minSplitCost ?? DEFAULT_MIN_SPLIT_COST;
   let runner;
   try {

@@ -22,20 +22,24 @@ let simd: boolean | undefined;
 let relaxed: boolean | undefined;
 
 export function simdSupported(): boolean {
-  simd ??= typeof WebAssembly === 'object' && validates((f) => {
-    f.localGet(0);
-    f.localGet(1);
-    f.f32x4Add();
-  });
+  simd ??=
+    typeof WebAssembly === 'object' &&
+    validates((f) => {
+      f.localGet(0);
+      f.localGet(1);
+      f.f32x4Add();
+    });
   return simd;
 }
 
 export function relaxedSimdSupported(): boolean {
-  relaxed ??= simdSupported() && validates((f) => {
-    f.localGet(0);
-    f.localGet(1);
-    f.localGet(2);
-    f.f32x4RelaxedMadd();
-  });
+  relaxed ??=
+    simdSupported() &&
+    validates((f) => {
+      f.localGet(0);
+      f.localGet(1);
+      f.localGet(2);
+      f.f32x4RelaxedMadd();
+    });
   return relaxed;
 }

@@ -45,7 +45,13 @@ export interface RunnerParts {
    * thread. `tail` (may be null) must run right after the phase: it copies the step's outputs out,
    * which costs more when another core wrote them, so a runner that times the phase times it too.
    */
-  readonly parallel?: (fnIndex: number, fn: KernelFn, units: number, cost: number, tail: (() => void) | null) => (() => void) | null;
+  readonly parallel?: (
+    fnIndex: number,
+    fn: KernelFn,
+    units: number,
+    cost: number,
+    tail: (() => void) | null,
+  ) => (() => void) | null;
 }
 
 export function programRunner(parts: RunnerParts): ProgramRunner {
@@ -109,7 +115,8 @@ export function programRunner(parts: RunnerParts): ProgramRunner {
     for (const v of layout.inputs) {
       if (!Object.hasOwn(feeds, v.name)) throw new Error(`missing input "${v.name}" (expected shape ${fmt(v.shape)})`);
       const t = feeds[v.name];
-      if (!sameShape(t.shape, v.shape)) throw new Error(`input "${v.name}": expected shape ${fmt(v.shape)}, got ${fmt(t.shape)}`);
+      if (!sameShape(t.shape, v.shape))
+        throw new Error(`input "${v.name}": expected shape ${fmt(v.shape)}, got ${fmt(t.shape)}`);
       if (!(t.data instanceof Float32Array) || t.data.length !== sizeOf(v.shape)) {
         throw new Error(`input "${v.name}": data must be a Float32Array of ${sizeOf(v.shape)} elements`);
       }
@@ -117,7 +124,8 @@ export function programRunner(parts: RunnerParts): ProgramRunner {
     }
     const known = new Set(layout.inputs.map((v) => v.name));
     for (const name of Object.keys(feeds)) {
-      if (!known.has(name)) throw new Error(`unknown input "${name}" (the model's inputs: ${[...known].map((n) => `"${n}"`).join(', ')})`);
+      if (!known.has(name))
+        throw new Error(`unknown input "${name}" (the model's inputs: ${[...known].map((n) => `"${n}"`).join(', ')})`);
     }
   };
   const copyOut = (): Record<string, Tensor> => {

@@ -20,7 +20,13 @@
  */
 import { Worker } from 'node:worker_threads';
 
-const CTR = 0, FN = 1, UNITS = 2, CHUNK = 3, DONE = 4, QUIT = 5, ERROR = 6;
+const CTR = 0,
+  FN = 1,
+  UNITS = 2,
+  CHUNK = 3,
+  DONE = 4,
+  QUIT = 5,
+  ERROR = 6;
 
 /** How long an idle worker spins before sleeping, in milliseconds. */
 const WORKER_SPIN_MS = 0.25;
@@ -87,11 +93,20 @@ export class ThreadPool {
   }
 
   /** Starts `count` workers (thread ids 1..count); thread 0 is the caller. */
-  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, control: number, names: readonly string[], count: number): Promise<ThreadPool> {
+  static async start(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    control: number,
+    names: readonly string[],
+    count: number,
+  ): Promise<ThreadPool> {
     const workers: Worker[] = [];
     try {
       for (let w = 0; w < count; w++) {
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, names: [...names], tid: w + 1, spinMs: WORKER_SPIN_MS } });
+        const worker = new Worker(WORKER_SOURCE, {
+          eval: true,
+          workerData: { module, memory, control, names: [...names], tid: w + 1, spinMs: WORKER_SPIN_MS },
+        });
         // an executor that is never destroyed must not keep the process alive
         worker.unref();
         workers.push(worker);

@@ -104,7 +104,8 @@ export function readExpectations(text: string): Expectations {
   text.split(/\r\n|\r|\n/).forEach((lineText, i) => {
     const m = DIRECTIVE.exec(lineText);
     if (!m) {
-      if (LOOKS_LIKE_DIRECTIVE.test(lineText)) throw new DirectiveError(`line ${i + 1}: not a directive: ${lineText.trim()}`);
+      if (LOOKS_LIKE_DIRECTIVE.test(lineText))
+        throw new DirectiveError(`line ${i + 1}: not a directive: ${lineText.trim()}`);
       return;
     }
     const [, name, arg = ''] = m;
@@ -129,7 +130,8 @@ export function readExpectations(text: string): Expectations {
         break;
       }
       case 'expect-eval': {
-        const s = /^(\S+)\s+with\s+(.+?)\s*=\s*(\[.*\])$/.exec(arg) ?? fail('write `node with H=32, W=33 = [1, 1, 16, 17]`');
+        const s =
+          /^(\S+)\s+with\s+(.+?)\s*=\s*(\[.*\])$/.exec(arg) ?? fail('write `node with H=32, W=33 = [1, 1, 16, 17]`');
         const bindings = new Map<string, number>();
         for (const b of s[2].split(',')) {
           const kv = /^\s*([A-Za-z_]\w*)\s*=\s*(\d+)\s*$/.exec(b) ?? fail(`bad binding \`${b}\``);
@@ -144,12 +146,14 @@ export function readExpectations(text: string): Expectations {
         break;
       }
       case 'expect-param-keys': {
-        const s = /^(\S+)\s*=\s*(.*)$/.exec(arg) ?? fail('write `conv1 = conv1.weight, conv1.bias` (nothing after = for none)');
+        const s =
+          /^(\S+)\s*=\s*(.*)$/.exec(arg) ?? fail('write `conv1 = conv1.weight, conv1.bias` (nothing after = for none)');
         e.paramKeys.push({ ...nodeRef(s[1]), keys: names(s[2]) });
         break;
       }
       case 'expect-attr': {
-        const s = /^(\S+)\s+([a-z_]+)\s*=\s*(.+)$/.exec(arg) ?? fail('write `node attr = JSON`, e.g. `c pads = [1, 2, 1, 2]`');
+        const s =
+          /^(\S+)\s+([a-z_]+)\s*=\s*(.+)$/.exec(arg) ?? fail('write `node attr = JSON`, e.g. `c pads = [1, 2, 1, 2]`');
         let value: unknown;
         try {
           value = JSON.parse(s[3]);
@@ -179,7 +183,9 @@ export function readExpectations(text: string): Expectations {
       case 'compile': {
         const c = { model: null as string | null, backend: null as string | null };
         for (const part of arg.split(/\s+/).filter(Boolean)) {
-          const kv = /^(model|backend)=(\S+)$/.exec(part) ?? fail('write `# compile`, `# compile: model=Name` or `backend=NAME`');
+          const kv =
+            /^(model|backend)=(\S+)$/.exec(part) ??
+            fail('write `# compile`, `# compile: model=Name` or `backend=NAME`');
           c[kv[1] as 'model' | 'backend'] = kv[2];
         }
         e.compile = c;
@@ -200,11 +206,32 @@ export function readExpectations(text: string): Expectations {
         fail('unknown directive');
     }
   });
-  if (e.ok && e.errors.length + e.warnings.length > 0) throw new DirectiveError('expect-ok contradicts expect-error / expect-warning');
+  if (e.ok && e.errors.length + e.warnings.length > 0)
+    throw new DirectiveError('expect-ok contradicts expect-error / expect-warning');
   const expectsSomething =
-    e.ok || e.errors.length || e.warnings.length || e.shapes.length || e.evals.length || e.params.length || e.paramKeys.length || e.attrs.length || e.outputs || e.exit !== null;
-  if (!expectsSomething) throw new DirectiveError('the file expects nothing: add # expect-ok, # expect-error, # expect-shape, ...');
-  if (e.cli && (e.shapes.length || e.evals.length || e.params.length || e.paramKeys.length || e.attrs.length || e.outputs || e.bind || e.compile)) {
+    e.ok ||
+    e.errors.length ||
+    e.warnings.length ||
+    e.shapes.length ||
+    e.evals.length ||
+    e.params.length ||
+    e.paramKeys.length ||
+    e.attrs.length ||
+    e.outputs ||
+    e.exit !== null;
+  if (!expectsSomething)
+    throw new DirectiveError('the file expects nothing: add # expect-ok, # expect-error, # expect-shape, ...');
+  if (
+    e.cli &&
+    (e.shapes.length ||
+      e.evals.length ||
+      e.params.length ||
+      e.paramKeys.length ||
+      e.attrs.length ||
+      e.outputs ||
+      e.bind ||
+      e.compile)
+  ) {
     throw new DirectiveError('a # cli file checks exit code, diagnostics and stdout only');
   }
   return e;
@@ -223,7 +250,10 @@ function names(text: string): string[] {
 }
 
 function intList(text: string, fail: (why: string) => never): number[] {
-  const inner = text.trim().replace(/^\[|\]$/g, '').trim();
+  const inner = text
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .trim();
   if (inner === '') return [];
   return inner.split(',').map((s) => {
     const t = s.trim();
@@ -234,11 +264,14 @@ function intList(text: string, fail: (why: string) => never): number[] {
 
 /** `x.npy npy [1, 2, 4, 4]`, `w.safetensors safetensors c.weight [3, 2, 3, 3], c.bias [3]`, `f.npy text hello` */
 function fixture(arg: string, fail: (why: string) => never): Fixture {
-  const m = /^(\S+)\s+(npy|safetensors|text)\s*(.*)$/.exec(arg) ?? fail('write `NAME npy [shape]`, `NAME safetensors key [shape], ...` or `NAME text CONTENT`');
+  const m =
+    /^(\S+)\s+(npy|safetensors|text)\s*(.*)$/.exec(arg) ??
+    fail('write `NAME npy [shape]`, `NAME safetensors key [shape], ...` or `NAME text CONTENT`');
   const [, name, kind, rest] = m;
   if (kind === 'npy') return { name, kind, shape: intList(rest, fail) };
   if (kind === 'text') return { name, kind, text: rest };
   const tensors: ParamExpectation[] = [];
-  for (const part of rest.matchAll(/([^\s,\[\]]+)\s*(\[[^\]]*\])/g)) tensors.push({ key: part[1], shape: intList(part[2], fail) });
+  for (const part of rest.matchAll(/([^\s,\[\]]+)\s*(\[[^\]]*\])/g))
+    tensors.push({ key: part[1], shape: intList(part[2], fail) });
   return { name, kind: 'safetensors', tensors };
 }

@@ -30,7 +30,11 @@ export function conformanceProblems(file: string, text: string, e: Expectations)
   let files: ReadonlyMap<string, SourceFile>;
   let ok: boolean;
   if (e.compile) {
-    const c = compile(text, { ...options, model: e.compile.model ?? undefined, backend: e.compile.backend ?? undefined });
+    const c = compile(text, {
+      ...options,
+      model: e.compile.model ?? undefined,
+      backend: e.compile.backend ?? undefined,
+    });
     ({ diagnostics, files, ok } = c);
     graphs = c.graph ? [c.graph] : [];
   } else {
@@ -42,13 +46,15 @@ export function conformanceProblems(file: string, text: string, e: Expectations)
     return { code: CATALOGUE[d.code].code, line, severity: d.severity, message: d.message };
   });
   const problems = compareDiagnostics(e, seen);
-  if (ok !== (e.errors.length === 0)) problems.push(`check() says ok=${ok}, but the file expects ${e.errors.length} error(s)`);
+  if (ok !== (e.errors.length === 0))
+    problems.push(`check() says ok=${ok}, but the file expects ${e.errors.length} error(s)`);
 
   for (const s of e.shapes) {
     const found = findNode(graphs, s);
     if (typeof found === 'string') problems.push(found);
     else if (!found.shape) problems.push(`${name(s)}: no shape (an error left it unknown), expected ${s.shape}`);
-    else if (squash(shapeToString(found.shape)) !== squash(s.shape)) problems.push(`${name(s)}: shape ${shapeToString(found.shape)}, expected ${s.shape}`);
+    else if (squash(shapeToString(found.shape)) !== squash(s.shape))
+      problems.push(`${name(s)}: shape ${shapeToString(found.shape)}, expected ${s.shape}`);
   }
   for (const v of e.evals) {
     const found = findNode(graphs, v);
@@ -59,20 +65,27 @@ export function conformanceProblems(file: string, text: string, e: Expectations)
     const got = found.shape?.map((d) => evaluate(d, v.bindings));
     const at = [...v.bindings].map(([k, n]) => `${k}=${n}`).join(', ');
     if (!got || got.some((d) => typeof d !== 'number') || got.join(',') !== v.shape.join(',')) {
-      problems.push(`${name(v)} with ${at}: ${got ? shapeToString(got) : 'no shape'}, expected [${v.shape.join(', ')}] (symbolic: ${found.shape ? shapeToString(found.shape) : 'none'})`);
+      problems.push(
+        `${name(v)} with ${at}: ${got ? shapeToString(got) : 'no shape'}, expected [${v.shape.join(', ')}] (symbolic: ${found.shape ? shapeToString(found.shape) : 'none'})`,
+      );
     }
   }
   const allParams = graphs.flatMap((g) => g.nodes.flatMap((n) => n.params));
   for (const p of e.params) {
     const matches = allParams.filter((q) => q.key === p.key);
-    if (matches.length === 0) problems.push(`no parameter \`${p.key}\` (keys: ${allParams.map((q) => q.key).join(', ') || 'none'})`);
-    for (const q of matches) if (q.shape.join(',') !== p.shape.join(',')) problems.push(`parameter \`${p.key}\` is [${q.shape.join(', ')}], expected [${p.shape.join(', ')}]`);
+    if (matches.length === 0)
+      problems.push(`no parameter \`${p.key}\` (keys: ${allParams.map((q) => q.key).join(', ') || 'none'})`);
+    for (const q of matches)
+      if (q.shape.join(',') !== p.shape.join(','))
+        problems.push(`parameter \`${p.key}\` is [${q.shape.join(', ')}], expected [${p.shape.join(', ')}]`);
   }
   for (const k of e.paramKeys) {
     const found = findNode(graphs, k);
     if (typeof found === 'string') problems.push(found);
     else if (found.params.map((p) => p.key).join(',') !== k.keys.join(',')) {
-      problems.push(`${name(k)} has parameters [${found.params.map((p) => p.key).join(', ')}], expected [${k.keys.join(', ')}]`);
+      problems.push(
+        `${name(k)} has parameters [${found.params.map((p) => p.key).join(', ')}], expected [${k.keys.join(', ')}]`,
+      );
     }
   }
   for (const a of e.attrs) {
@@ -82,11 +95,13 @@ export function conformanceProblems(file: string, text: string, e: Expectations)
       continue;
     }
     const got = JSON.stringify((found.attrs as Record<string, unknown>)[a.attr]);
-    if (got !== JSON.stringify(a.value)) problems.push(`${name(a)}.${a.attr} is ${got}, expected ${JSON.stringify(a.value)}`);
+    if (got !== JSON.stringify(a.value))
+      problems.push(`${name(a)}.${a.attr} is ${got}, expected ${JSON.stringify(a.value)}`);
   }
   if (e.outputs) {
     if (graphs.length !== 1) problems.push(`expect-outputs needs exactly one model, the file has ${graphs.length}`);
-    else if (graphs[0].outputNames.join(',') !== e.outputs.join(',')) problems.push(`outputs are [${graphs[0].outputNames.join(', ')}], expected [${e.outputs.join(', ')}]`);
+    else if (graphs[0].outputNames.join(',') !== e.outputs.join(','))
+      problems.push(`outputs are [${graphs[0].outputNames.join(', ')}], expected [${e.outputs.join(', ')}]`);
   }
   return problems;
 }
@@ -111,7 +126,8 @@ async function cliProblemsIn(dir: string, path: string, text: string, e: Expecta
   const problems = compareDiagnostics(e, diagnosticsInOutput(output));
   if (e.exit !== null && run.code !== e.exit) problems.push(`exit code ${run.code}, expected ${e.exit}`);
   // whitespace does not count, so JSON can be matched across its line breaks
-  for (const s of e.stdout) if (!squash(run.stdout).includes(squash(s.replaceAll('{dir}', dir)))) problems.push(`stdout lacks \`${s}\``);
+  for (const s of e.stdout)
+    if (!squash(run.stdout).includes(squash(s.replaceAll('{dir}', dir)))) problems.push(`stdout lacks \`${s}\``);
   if (problems.length) problems.push(`output of \`cnnc ${argv.join(' ')}\`:\n${output.replaceAll(dir, '{dir}')}`);
   return problems;
 }
@@ -127,7 +143,12 @@ export function diagnosticsInOutput(output: string): Seen[] {
     const rich = /^(error|warning)\[([EW]\d{4})\]: (.*)$/.exec(l);
     if (rich) {
       const at = /┌─ .*:(\d+):\d+\s*$/.exec(lines[i + 1] ?? '');
-      out.push({ code: rich[2], line: at ? Number(at[1]) : null, severity: rich[1] as Seen['severity'], message: rich[3] });
+      out.push({
+        code: rich[2],
+        line: at ? Number(at[1]) : null,
+        severity: rich[1] as Seen['severity'],
+        message: rich[3],
+      });
       return;
     }
     const oneLine = /^cnnc: error: ([EW]\d{4}): (.*)$/.exec(l);
@@ -151,7 +172,10 @@ function compareDiagnostics(e: Expectations, seen: readonly Seen[]): string[] {
 
 function findNode(graphs: readonly Graph[], ref: NodeRef): IRNode | string {
   const inModel = ref.model === null ? graphs : graphs.filter((g) => g.name === ref.model);
-  if (inModel.length === 0) return ref.model === null ? `no model to find \`${ref.node}\` in` : `no model \`${ref.model}\` (models: ${graphs.map((g) => g.name).join(', ') || 'none'})`;
+  if (inModel.length === 0)
+    return ref.model === null
+      ? `no model to find \`${ref.node}\` in`
+      : `no model \`${ref.model}\` (models: ${graphs.map((g) => g.name).join(', ') || 'none'})`;
   const hits = inModel.flatMap((g) => g.nodes.filter((n) => n.id === ref.node));
   if (hits.length === 1) return hits[0];
   if (hits.length > 1) return `\`${ref.node}\` is in several models; write Model/${ref.node}`;

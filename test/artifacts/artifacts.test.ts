@@ -21,7 +21,11 @@ import { renderRich } from '../../compiler/diagnostics/render/rich.ts';
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 const exampleFiles = readdirSync(EXAMPLES, { withFileTypes: true })
   .filter((d) => d.isDirectory())
-  .flatMap((d) => readdirSync(join(EXAMPLES, d.name)).filter((f) => f.endsWith('.cnn')).map((f) => join('examples', d.name, f)));
+  .flatMap((d) =>
+    readdirSync(join(EXAMPLES, d.name))
+      .filter((f) => f.endsWith('.cnn'))
+      .map((f) => join('examples', d.name, f)),
+  );
 
 describe('rendered diagnostics', () => {
   for (const id of listGoldenCases('shape_error')) {

@@ -77,7 +77,10 @@ export function build(source: string, passes: boolean): Built {
   const feeds: Record<string, Tensor> = {};
   for (const i of c.plan.inputs) {
     const random = mulberry32(hashSeed(11, i.name));
-    feeds[i.name] = tensor(i.shape, Float32Array.from({ length: sizeOf(i.shape) }, () => 2 * random() - 1));
+    feeds[i.name] = tensor(
+      i.shape,
+      Float32Array.from({ length: sizeOf(i.shape) }, () => 2 * random() - 1),
+    );
   }
   return { graph: c.graph, plan: c.plan, weights, feeds };
 }

@@ -6,10 +6,15 @@ import { runGraph } from '../../runtime/reference/index.ts';
 import { checkOutputs } from '../../bench/check.ts';
 import { ALL_OPS, TFJS_OPS, build } from './models.ts';
 
-async function runOnnx(bytes: Uint8Array, feeds: Record<string, { data: Float32Array; shape: readonly number[] }>): Promise<Record<string, Float32Array>> {
+async function runOnnx(
+  bytes: Uint8Array,
+  feeds: Record<string, { data: Float32Array; shape: readonly number[] }>,
+): Promise<Record<string, Float32Array>> {
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
   try {
-    const inputs = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor('float32', t.data, [...t.shape])]));
+    const inputs = Object.fromEntries(
+      Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor('float32', t.data, [...t.shape])]),
+    );
     const out = await session.run(inputs);
     return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, t.data as Float32Array]));
   } finally {
@@ -18,7 +23,10 @@ async function runOnnx(bytes: Uint8Array, feeds: Record<string, { data: Float32A
 }
 
 describe('exportOnnx', () => {
-  for (const [name, source] of [['every op', ALL_OPS], ['a residual and depthwise model', TFJS_OPS]] as const) {
+  for (const [name, source] of [
+    ['every op', ALL_OPS],
+    ['a residual and depthwise model', TFJS_OPS],
+  ] as const) {
     for (const passes of [false, true]) {
       it(`${name}, ${passes ? 'optimized plan' : 'plan without passes'}: onnxruntime gives the reference outputs`, async () => {
         const m = build(source, passes);
@@ -40,7 +48,10 @@ describe('exportOnnx', () => {
   });
 
   it('refuses padding_mode circular, which opset 13 cannot express', () => {
-    const m = build('model M {\n  input x: [1, 1, 4, 4]\n  c: Conv2d(1, 1, 3, padding=1, padding_mode="circular")\n  output c\n}\n', false);
+    const m = build(
+      'model M {\n  input x: [1, 1, 4, 4]\n  c: Conv2d(1, 1, 3, padding=1, padding_mode="circular")\n  output c\n}\n',
+      false,
+    );
     expect(() => exportOnnx(m.plan, m.weights)).toThrow(/padding_mode 'circular'/);
   });
 });

@@ -32,7 +32,10 @@ describe('npm run bench -- --quick', () => {
     writeFileSync(cnn, TINY);
     const lines: string[] = [];
     let printed = '';
-    const { code } = await main(['--quick', '--workload', cnn, '--out', out, '--no-compile-time', '--no-memory'], { log: (l) => lines.push(l), print: (t) => (printed += t) });
+    const { code } = await main(['--quick', '--workload', cnn, '--out', out, '--no-compile-time', '--no-memory'], {
+      log: (l) => lines.push(l),
+      print: (t) => (printed += t),
+    });
     expect(code, lines.join('\n')).toBe(0);
     expect(printed).toMatch(/Median time per run, ms/);
     expect(printed).toMatch(/F1 tiny\.cnn/);
@@ -57,7 +60,8 @@ describe('npm run bench -- --quick', () => {
       expect(r.reps).toBe(2);
       expect(r.maxAbsErr).toBeLessThan(1e-4);
     }
-    for (const peer of ['ort-node', 'ort-node-1t', 'ort-web-wasm', 'tfjs-cpu', 'tfjs-wasm']) expect(w.engines[peer].status).toBe('ok');
+    for (const peer of ['ort-node', 'ort-node-1t', 'ort-web-wasm', 'tfjs-cpu', 'tfjs-wasm'])
+      expect(w.engines[peer].status).toBe('ok');
     expect(w.engines.cpu.status).toBe('ok');
     expect(w.cnncBest).not.toBeNull();
     expect(w.speedup['ort-node']).toBeGreaterThan(0);

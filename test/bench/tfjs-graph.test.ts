@@ -31,7 +31,9 @@ describe('buildTfjsModel', () => {
         const want = runGraph(m.graph, m.feeds, m.weights);
         const model = buildTfjsModel(tf, m.plan, m.weights);
         const x = m.feeds.x;
-        const out = model.run({ x: tf.tensor(nchwToNhwc(x.data, x.shape), [x.shape[0], x.shape[2], x.shape[3], x.shape[1]]) });
+        const out = model.run({
+          x: tf.tensor(nchwToNhwc(x.data, x.shape), [x.shape[0], x.shape[2], x.shape[3], x.shape[1]]),
+        });
         const got: Record<string, Float32Array> = {};
         for (const o of m.plan.outputs) {
           const data = out[o.name].dataSync() as Float32Array;

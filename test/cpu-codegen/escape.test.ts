@@ -3,8 +3,25 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsString, safeComment, safeIdentifier } from '../../compiler/5-codegen/cpu/escape.ts';
 
-const nasty = ['"', "'", '`', '${process.exit(1)}', '*/', '/*', '\n', '\r', '\u2028', '\u2029', '\\', '</script>', '\ud800', '__proto__'];
-const nastyString = fc.array(fc.oneof(fc.constantFrom(...nasty), fc.string({ unit: 'binary' })), { maxLength: 8 }).map((a) => a.join(''));
+const nasty = [
+  '"',
+  "'",
+  '`',
+  '${process.exit(1)}',
+  '*/',
+  '/*',
+  '\n',
+  '\r',
+  '\u2028',
+  '\u2029',
+  '\\',
+  '</script>',
+  '\ud800',
+  '__proto__',
+];
+const nastyString = fc
+  .array(fc.oneof(fc.constantFrom(...nasty), fc.string({ unit: 'binary' })), { maxLength: 8 })
+  .map((a) => a.join(''));
 
 describe('jsString', () => {
   it('round-trips any string through a JavaScript string literal', () => {

@@ -29,7 +29,8 @@ describe('golden cases on the CPU backend', () => {
     it(`${id}: intermediate shapes match PyTorch`, () => {
       const c = loadGoldenCase(id);
       const g = goldenPlan(c);
-      for (const [layer, shape] of Object.entries(c.intermediateShapes ?? {})) expect(g.shapes.get(layer), layer).toEqual(shape);
+      for (const [layer, shape] of Object.entries(c.intermediateShapes ?? {}))
+        expect(g.shapes.get(layer), layer).toEqual(shape);
     });
   }
   it('fusion really happened in the fused resnet block', () => {

@@ -13,7 +13,11 @@ const evil = (name: string) => `${name}"'\`\${process.exit(1)}*/ /* \n\r\u2028\u
 describe('hostile names', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  for (const [id, fuse] of [['model_resnet_basic_block', true], ['model_inception_small', false], ['model_two_input_add', true]] as const) {
+  for (const [id, fuse] of [
+    ['model_resnet_basic_block', true],
+    ['model_inception_small', false],
+    ['model_two_input_add', true],
+  ] as const) {
     it(`${id}${fuse ? ' (fused)' : ''} compiles and computes the right numbers`, () => {
       const exit = vi.spyOn(process, 'exit').mockImplementation(() => {
         throw new Error('generated code called process.exit');

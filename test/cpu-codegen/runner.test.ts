@@ -35,12 +35,22 @@ describe('createCpuExecutor', () => {
     expect(() => createCpuExecutor(g.plan, new Map())).toThrow('missing parameter "conv.weight" (shape [3, 3, 3, 3])');
     const w = new Map(g.weights);
     w.set('conv.bias', { shape: [1, 3], data: new Float32Array(3) });
-    expect(() => createCpuExecutor(g.plan, w)).toThrow('parameter "conv.bias": expected shape [3], the weights have [1, 3]');
+    expect(() => createCpuExecutor(g.plan, w)).toThrow(
+      'parameter "conv.bias": expected shape [3], the weights have [1, 3]',
+    );
   });
 
   it('PlanParam.value takes precedence over the weights', () => {
     const g = goldenPlan(seed, { inline: () => true });
-    const junk = new Map<string, Tensor>([...g.weights.keys(), 'conv.weight', 'conv.bias'].map((k) => [k, { shape: k.endsWith('weight') ? [3, 3, 3, 3] : [3], data: new Float32Array(k.endsWith('weight') ? 81 : 3).fill(9) }]));
+    const junk = new Map<string, Tensor>(
+      [...g.weights.keys(), 'conv.weight', 'conv.bias'].map((k) => [
+        k,
+        {
+          shape: k.endsWith('weight') ? [3, 3, 3, 3] : [3],
+          data: new Float32Array(k.endsWith('weight') ? 81 : 3).fill(9),
+        },
+      ]),
+    );
     const y = createCpuExecutor(g.plan, junk).run(g.feeds)[g.outputName];
     expectClose(y, seed.output!, seed.tolerance!);
   });
@@ -94,7 +104,17 @@ describe('createCpuExecutor', () => {
 describe('cpuKernelSource', () => {
   const { plan } = oneStepPlan({
     op: 'conv2d',
-    attrs: { in_channels: 2, out_channels: 2, kernel_size: [3, 3], stride: [1, 1], pads: [1, 1, 1, 1], dilation: [1, 1], groups: 1, bias: true, padding_mode: 'zeros' },
+    attrs: {
+      in_channels: 2,
+      out_channels: 2,
+      kernel_size: [3, 3],
+      stride: [1, 1],
+      pads: [1, 1, 1, 1],
+      dilation: [1, 1],
+      groups: 1,
+      bias: true,
+      padding_mode: 'zeros',
+    },
     inputShapes: [[1, 2, 5, 5]],
     outputShape: [1, 2, 5, 5],
     params: { weight: randomTensor([2, 2, 3, 3], prng(1)), bias: randomTensor([2], prng(2)) },

@@ -51,14 +51,20 @@ export function oneStepPlan<K extends OpName>(s: OneStep<K>): { plan: Plan; weig
     inputs,
     outputs: [{ name: 'y', buffer: 'y', shape: s.outputShape }],
     params: [...weights].map(([key, t]) => ({ key, shape: t.shape, value: null })),
-    buffers: [...inputs.map((v) => ({ id: v.buffer, shape: v.shape, role: 'input' as const })), { id: 'y', shape: s.outputShape, role: 'output' }],
+    buffers: [
+      ...inputs.map((v) => ({ id: v.buffer, shape: v.shape, role: 'input' as const })),
+      { id: 'y', shape: s.outputShape, role: 'output' },
+    ],
     steps: [step],
   };
   return { plan, weights };
 }
 
 /** The step on the CPU backend (`got`) and on the reference kernels, runtime/reference (`want`). */
-export function cpuAndReference<K extends OpName>(s: OneStep<K>, feeds: Record<string, Tensor>): { got: Tensor; want: Tensor } {
+export function cpuAndReference<K extends OpName>(
+  s: OneStep<K>,
+  feeds: Record<string, Tensor>,
+): { got: Tensor; want: Tensor } {
   const { plan, weights } = oneStepPlan(s);
   return { got: createCpuExecutor(plan, weights).run(feeds).y, want: runPlanOnReference(plan, weights, feeds).y };
 }

@@ -8,7 +8,17 @@ describe('timing', () => {
     const rnd = prng(42);
     const { plan, weights } = oneStepPlan({
       op: 'conv2d',
-      attrs: { in_channels: 64, out_channels: 64, kernel_size: [3, 3], stride: [1, 1], pads: [1, 1, 1, 1], dilation: [1, 1], groups: 1, bias: true, padding_mode: 'zeros' },
+      attrs: {
+        in_channels: 64,
+        out_channels: 64,
+        kernel_size: [3, 3],
+        stride: [1, 1],
+        pads: [1, 1, 1, 1],
+        dilation: [1, 1],
+        groups: 1,
+        bias: true,
+        padding_mode: 'zeros',
+      },
       inputShapes: [[1, 64, 56, 56]],
       outputShape: [1, 64, 56, 56],
       params: { weight: randomTensor([64, 64, 3, 3], rnd), bias: randomTensor([64], rnd) },
@@ -25,7 +35,9 @@ describe('timing', () => {
     times.sort((a, b) => a - b);
     const ms = times[2];
     const gmacs = (64 * 64 * 9 * 56 * 56) / ms / 1e6;
-    console.log(`[cpu-codegen timing] conv2d 64->64 3x3 56x56: ${ms.toFixed(1)} ms median of 5 (${gmacs.toFixed(2)} GMAC/s)`);
+    console.log(
+      `[cpu-codegen timing] conv2d 64->64 3x3 56x56: ${ms.toFixed(1)} ms median of 5 (${gmacs.toFixed(2)} GMAC/s)`,
+    );
     expect(ms).toBeGreaterThan(0);
   });
 });

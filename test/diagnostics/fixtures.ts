@@ -60,7 +60,12 @@ export function channelMismatch(): Diagnostic {
 
 /** Three labels on one line, given out of order. */
 export function wrongInputCount(): Diagnostic {
-  return diag('WrongInputCount', '`Linear` takes 1 input, but `fc1` receives 2', find(lenet, 'Linear(1024, 120)'), 'takes 1 input')
+  return diag(
+    'WrongInputCount',
+    '`Linear` takes 1 input, but `fc1` receives 2',
+    find(lenet, 'Linear(1024, 120)'),
+    'takes 1 input',
+  )
     .label(find(lenet, '120', 0), 'out_features')
     .label(find(lenet, 'fc1'), 'this layer')
     .build();
@@ -68,7 +73,12 @@ export function wrongInputCount(): Diagnostic {
 
 /** A primary label in lenet.cnn on line 10 and a secondary one in another file. */
 export function linearInFeatures(): Diagnostic {
-  return diag('LinearInFeatures', 'Linear `fc1` expects 1024 input features, but `flat` produces 256', find(lenet, '1024'), 'expects 1024')
+  return diag(
+    'LinearInFeatures',
+    'Linear `fc1` expects 1024 input features, but `flat` produces 256',
+    find(lenet, '1024'),
+    'expects 1024',
+  )
     .label(find(lenet, 'Flatten()'), 'flattens [N, 16, 4, 4] to [N, 256]')
     .label(find(blocks, 'Conv2d(c, c, kernel_size=3, padding=1)'), 'also used here')
     .note('in_features must equal the size of the last input dimension:\n  16 * 4 * 4 = 256')
@@ -79,7 +89,17 @@ export function linearInFeatures(): Diagnostic {
 export function unusedBlockBody(): Diagnostic {
   const start = BLOCKS_TEXT.indexOf('a: Conv2d');
   const end = BLOCKS_TEXT.indexOf('output y');
-  return diag('UnusedLayer', 'layer `a` is never used', { file: blocks.path, start, end }, 'nothing reads these').build();
+  return diag(
+    'UnusedLayer',
+    'layer `a` is never used',
+    { file: blocks.path, start, end },
+    'nothing reads these',
+  ).build();
 }
 
-export const ALL_EXAMPLES = (): Diagnostic[] => [channelMismatch(), wrongInputCount(), linearInFeatures(), unusedBlockBody()];
+export const ALL_EXAMPLES = (): Diagnostic[] => [
+  channelMismatch(),
+  wrongInputCount(),
+  linearInFeatures(),
+  unusedBlockBody(),
+];

@@ -5,7 +5,14 @@ import { renderRich, renderSummary } from '../../compiler/diagnostics/render/ric
 import { renderShort } from '../../compiler/diagnostics/render/short.ts';
 import { renderJson } from '../../compiler/diagnostics/render/json.ts';
 import { expectMatchesGoldenFile } from '../golden-file.ts';
-import { ALL_EXAMPLES, channelMismatch, FILES, linearInFeatures, unusedBlockBody, wrongInputCount } from './fixtures.ts';
+import {
+  ALL_EXAMPLES,
+  channelMismatch,
+  FILES,
+  linearInFeatures,
+  unusedBlockBody,
+  wrongInputCount,
+} from './fixtures.ts';
 
 /** Whole rendered outputs, reviewed by eye once and pinned (UPDATE_GOLDEN=1 rewrites them). */
 describe('rendered diagnostics match their golden files', () => {
@@ -30,11 +37,21 @@ describe('rendered diagnostics match their golden files', () => {
     const f = new SourceFile('tabs.cnn', text);
     const files = new Map([[f.path, f]]);
     const conv = text.indexOf('Conv2d');
-    const d1 = diag('SyntaxError', 'expected `)` but the file ends', { file: f.path, start: text.length, end: text.length }, 'file ends here')
+    const d1 = diag(
+      'SyntaxError',
+      'expected `)` but the file ends',
+      { file: f.path, start: text.length, end: text.length },
+      'file ends here',
+    )
       .label({ file: f.path, start: text.indexOf('(3'), end: text.indexOf('(3') + 1 }, 'unclosed `(`')
       .help('add `)` after `kernel_size=3`')
       .build();
-    const d2 = diag('KernelLargerThanInput', 'kernel 3 does not fit', { file: f.path, start: conv + 21, end: conv + 22 }, 'kernel 3')
+    const d2 = diag(
+      'KernelLargerThanInput',
+      'kernel 3 does not fit',
+      { file: f.path, start: conv + 21, end: conv + 22 },
+      'kernel 3',
+    )
       .label({ file: f.path, start: conv, end: conv + 22 }, 'in this layer')
       .label({ file: f.path, start: text.indexOf('8, 8'), end: text.indexOf('8, 8') + 4 }, 'input is 8x8')
       .build();
@@ -43,7 +60,10 @@ describe('rendered diagnostics match their golden files', () => {
 
   it('rich + summary: the whole terminal output of a failed compile', () => {
     const diags = ALL_EXAMPLES();
-    expectMatchesGoldenFile(renderRich(diags, FILES) + '\n' + renderSummary(diags, 'lenet.cnn'), 'diagnostics/rich/all-with-summary.txt');
+    expectMatchesGoldenFile(
+      renderRich(diags, FILES) + '\n' + renderSummary(diags, 'lenet.cnn'),
+      'diagnostics/rich/all-with-summary.txt',
+    );
   });
 
   it('short: every example', () => {

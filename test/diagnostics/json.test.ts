@@ -17,7 +17,15 @@ describe('diagnosticToJson', () => {
       endColumn: 19,
       labels: [
         { file: 'lenet.cnn', line: 7, column: 17, endLine: 7, endColumn: 19, message: 'expects 32', primary: true },
-        { file: 'lenet.cnn', line: 5, column: 10, endLine: 5, endColumn: 38, message: '16 channels are produced here', primary: false },
+        {
+          file: 'lenet.cnn',
+          line: 5,
+          column: 10,
+          endLine: 5,
+          endColumn: 38,
+          message: '16 channels are produced here',
+          primary: false,
+        },
       ],
       notes: ['input of `conv2` has shape [N, 16, 12, 12]'],
       help: 'write `Conv2d(16, 64, kernel_size=5)`',
@@ -50,11 +58,35 @@ describe('diagnosticToJson', () => {
   });
 
   it('uses nulls where nothing can be located', () => {
-    const noLabel: Diagnostic = { code: 'NoWeights', severity: 'warning', message: 'm', labels: [], notes: [], help: null };
-    expect(diagnosticToJson(noLabel, FILES)).toMatchObject({ code: 'W0405', file: null, line: null, column: null, labels: [] });
-    const noSource = diagnosticToJson(diag('UnknownName', 'm', { file: 'gone.cnn', start: 1, end: 2 }, 'x').build(), FILES);
+    const noLabel: Diagnostic = {
+      code: 'NoWeights',
+      severity: 'warning',
+      message: 'm',
+      labels: [],
+      notes: [],
+      help: null,
+    };
+    expect(diagnosticToJson(noLabel, FILES)).toMatchObject({
+      code: 'W0405',
+      file: null,
+      line: null,
+      column: null,
+      labels: [],
+    });
+    const noSource = diagnosticToJson(
+      diag('UnknownName', 'm', { file: 'gone.cnn', start: 1, end: 2 }, 'x').build(),
+      FILES,
+    );
     expect(noSource).toMatchObject({ file: 'gone.cnn', line: null, endColumn: null });
-    expect(noSource.labels[0]).toEqual({ file: 'gone.cnn', line: null, column: null, endLine: null, endColumn: null, message: 'x', primary: true });
+    expect(noSource.labels[0]).toEqual({
+      file: 'gone.cnn',
+      line: null,
+      column: null,
+      endLine: null,
+      endColumn: null,
+      message: 'x',
+      primary: true,
+    });
   });
 });
 

@@ -96,12 +96,17 @@ describe('renderRich', () => {
 
   it('draws marks without messages and skips empty label text', () => {
     const { f, files } = one('abc def\n');
-    const d = diag('SyntaxError', 'bad', { file: f.path, start: 4, end: 7 }).label({ file: f.path, start: 0, end: 3 }, '').build();
+    const d = diag('SyntaxError', 'bad', { file: f.path, start: 4, end: 7 })
+      .label({ file: f.path, start: 0, end: 3 }, '')
+      .build();
     expect(renderRich([d], files).split('\n').slice(3, 5)).toEqual(['1 │ abc def', '  │ --- ^^^']);
   });
 
   it('uses a single gap marker for any skipped lines and none between adjacent lines', () => {
-    const d = diag('UnknownName', 'x', find(lenet, 'output fc2'), 'here').label(find(lenet, 'model'), 'model').label(find(lenet, 'input'), 'in').build();
+    const d = diag('UnknownName', 'x', find(lenet, 'output fc2'), 'here')
+      .label(find(lenet, 'model'), 'model')
+      .label(find(lenet, 'input'), 'in')
+      .build();
     const out = renderRich([d], FILES).split('\n');
     expect(out.filter((l) => l.trim().startsWith('·'))).toHaveLength(1);
     const gap = out.findIndex((l) => l.trim() === '·');
@@ -145,12 +150,16 @@ describe('renderRich', () => {
 
   it('shows one caret for a zero-width span, also at the end of a line and in an empty file', () => {
     const { f, files } = one('abc\n');
-    const at = (o: number) => renderRich([diag('SyntaxError', 'e', { file: f.path, start: o, end: o }, 'here').build()], files).split('\n');
+    const at = (o: number) =>
+      renderRich([diag('SyntaxError', 'e', { file: f.path, start: o, end: o }, 'here').build()], files).split('\n');
     expect(at(1)[4]).toBe('  │  ^ here');
     expect(at(3)[4]).toBe('  │    ^ here');
     expect(at(3)[1]).toBe('  ┌─ a.cnn:1:4');
     const empty = one('');
-    const out = renderRich([diag('NothingToCompile', 'no model', { file: 'a.cnn', start: 0, end: 0 }, 'empty').build()], empty.files);
+    const out = renderRich(
+      [diag('NothingToCompile', 'no model', { file: 'a.cnn', start: 0, end: 0 }, 'empty').build()],
+      empty.files,
+    );
     expect(out.split('\n')).toEqual(['error[E0105]: no model', '  ┌─ a.cnn:1:1', '  │', '1 │', '  │ ^ empty', '']);
   });
 
@@ -158,7 +167,12 @@ describe('renderRich', () => {
     const { f, files } = one('ab\ncd');
     const past = diag('SyntaxError', 'e', { file: f.path, start: 40, end: 99 }, 'eof').build();
     const rev = diag('SyntaxError', 'e', { file: f.path, start: 2, end: 0 }, 'rev').build();
-    expect(renderRich([past], files).split('\n').slice(1, 5)).toEqual(['  ┌─ a.cnn:2:3', '  │', '2 │ cd', '  │   ^ eof']);
+    expect(renderRich([past], files).split('\n').slice(1, 5)).toEqual([
+      '  ┌─ a.cnn:2:3',
+      '  │',
+      '2 │ cd',
+      '  │   ^ eof',
+    ]);
     expect(renderRich([rev], files).split('\n')[4]).toBe('  │ ^^ rev');
   });
 
@@ -172,14 +186,26 @@ describe('renderRich', () => {
 
   it('replaces control characters so they cannot reach the terminal', () => {
     const { f, files } = one('a\x1b[2Jb\n');
-    const out = renderRich([diag('UnexpectedCharacter', 'e', { file: f.path, start: 1, end: 2 }, 'esc').build()], files);
+    const out = renderRich(
+      [diag('UnexpectedCharacter', 'e', { file: f.path, start: 1, end: 2 }, 'esc').build()],
+      files,
+    );
     expect(out).not.toContain('\x1b');
     expect(out.split('\n')[3]).toBe('1 │ a\uFFFD[2Jb');
   });
 
   it('renders a diagnostic without labels as header and notes only', () => {
-    const d: Diagnostic = { code: 'NoWeights', severity: 'warning', message: 'no weights given', labels: [], notes: ['seed 0'], help: 'pass --weights' };
-    expect(renderRich([d], FILES)).toBe('warning[W0405]: no weights given\n  = note: seed 0\n  = help: pass --weights\n');
+    const d: Diagnostic = {
+      code: 'NoWeights',
+      severity: 'warning',
+      message: 'no weights given',
+      labels: [],
+      notes: ['seed 0'],
+      help: 'pass --weights',
+    };
+    expect(renderRich([d], FILES)).toBe(
+      'warning[W0405]: no weights given\n  = note: seed 0\n  = help: pass --weights\n',
+    );
   });
 
   it('names a file that is not in the map instead of throwing', () => {
@@ -202,18 +228,33 @@ describe('renderRich', () => {
   it('never throws and never prints undefined or NaN for arbitrary text and spans', () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: fc.constantFrom('a', ' ', '\t', '\n', '\r', '\r\n', '界', '😀', 'é', '\u0301', '\x00') , maxLength: 40 }),
-        fc.array(fc.tuple(fc.integer({ min: -3, max: 50 }), fc.integer({ min: -3, max: 50 }), fc.boolean(), fc.string({ maxLength: 5 })), {
-          minLength: 1,
-          maxLength: 5,
+        fc.string({
+          unit: fc.constantFrom('a', ' ', '\t', '\n', '\r', '\r\n', '界', '😀', 'é', '\u0301', '\x00'),
+          maxLength: 40,
         }),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: -3, max: 50 }),
+            fc.integer({ min: -3, max: 50 }),
+            fc.boolean(),
+            fc.string({ maxLength: 5 }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 5,
+          },
+        ),
         (text, raw) => {
           const { files } = one(text);
           const d: Diagnostic = {
             code: 'SyntaxError',
             severity: 'error',
             message: 'm',
-            labels: raw.map(([s, e, p, m], i) => ({ span: { file: 'a.cnn', start: s, end: e }, message: m, primary: i === 0 || p })),
+            labels: raw.map(([s, e, p, m], i) => ({
+              span: { file: 'a.cnn', start: s, end: e },
+              message: m,
+              primary: i === 0 || p,
+            })),
             notes: [],
             help: null,
           };

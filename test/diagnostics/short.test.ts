@@ -27,7 +27,14 @@ describe('renderShort', () => {
   });
 
   it('degrades gracefully without a label or without the source', () => {
-    const noLabel: Diagnostic = { code: 'NoWeights', severity: 'warning', message: 'no weights', labels: [], notes: [], help: null };
+    const noLabel: Diagnostic = {
+      code: 'NoWeights',
+      severity: 'warning',
+      message: 'no weights',
+      labels: [],
+      notes: [],
+      help: null,
+    };
     const noSource = diag('UnknownName', 'gone', { file: 'gone.cnn', start: 5, end: 6 }).build();
     expect(renderShort([noLabel, noSource], FILES)).toBe('warning W0405: no weights\ngone.cnn: error E0204: gone\n');
   });

@@ -2,8 +2,31 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { didYouMean, editDistance } from '../../compiler/diagnostics/suggest.ts';
 
-const OPS = ['Conv2d', 'MaxPool2d', 'AvgPool2d', 'BatchNorm2d', 'ReLU', 'LeakyReLU', 'Linear', 'Flatten', 'Dropout', 'Softmax', 'Add', 'Concat'];
-const CONV_ARGS = ['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'bias', 'padding_mode'];
+const OPS = [
+  'Conv2d',
+  'MaxPool2d',
+  'AvgPool2d',
+  'BatchNorm2d',
+  'ReLU',
+  'LeakyReLU',
+  'Linear',
+  'Flatten',
+  'Dropout',
+  'Softmax',
+  'Add',
+  'Concat',
+];
+const CONV_ARGS = [
+  'in_channels',
+  'out_channels',
+  'kernel_size',
+  'stride',
+  'padding',
+  'dilation',
+  'groups',
+  'bias',
+  'padding_mode',
+];
 
 describe('editDistance', () => {
   it('counts insertions, deletions, substitutions and adjacent transpositions', () => {
@@ -63,9 +86,13 @@ describe('didYouMean', () => {
     expect(didYouMean('Relu', ['RELU', 'ReLU'])).toBe('ReLU');
     expect(didYouMean('Relu', ['ReLU', 'RELU'])).toBe('ReLU');
     fc.assert(
-      fc.property(fc.string({ maxLength: 6 }), fc.uniqueArray(fc.string({ maxLength: 6 }), { maxLength: 6 }), (name, cands) => {
-        expect(didYouMean(name, [...cands].reverse())).toBe(didYouMean(name, cands));
-      }),
+      fc.property(
+        fc.string({ maxLength: 6 }),
+        fc.uniqueArray(fc.string({ maxLength: 6 }), { maxLength: 6 }),
+        (name, cands) => {
+          expect(didYouMean(name, [...cands].reverse())).toBe(didYouMean(name, cands));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -10,7 +10,9 @@ describe('renderSummary', () => {
       'error: could not compile `lenet.cnn` due to 2 errors; 1 warning emitted\n',
     );
     expect(renderSummary([e], 'lenet.cnn')).toBe('error: could not compile `lenet.cnn` due to 1 error\n');
-    expect(renderSummary([e, w, w], 'lenet.cnn')).toBe('error: could not compile `lenet.cnn` due to 1 error; 2 warnings emitted\n');
+    expect(renderSummary([e, w, w], 'lenet.cnn')).toBe(
+      'error: could not compile `lenet.cnn` due to 1 error; 2 warnings emitted\n',
+    );
     expect(renderSummary([w], 'lenet.cnn')).toBe('warning: `lenet.cnn` generated 1 warning\n');
     expect(renderSummary([], 'lenet.cnn')).toBe('');
   });

@@ -17,7 +17,8 @@ describe('examples/edge-detector', () => {
   it("bundles d2l's X as a 6x8 greyscale PNG: 255 (1) with columns 2..5 at 0", () => {
     const png = PNG.sync.read(readFileSync(join(folder, 'bars.png')));
     expect([png.width, png.height, (png as unknown as { colorType: number }).colorType]).toEqual([8, 6, 0]);
-    for (let y = 0; y < 6; y++) for (let x = 0; x < 8; x++) expect(png.data[(y * 8 + x) * 4]).toBe(x >= 2 && x < 6 ? 0 : 255);
+    for (let y = 0; y < 6; y++)
+      for (let x = 0; x < 8; x++) expect(png.data[(y * 8 + x) * 4]).toBe(x >= 2 && x < 6 ? 0 : 255);
   });
 
   it("its README command writes d2l's edge map exactly, and zeros for horizontal edges", async () => {

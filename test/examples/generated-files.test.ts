@@ -11,7 +11,11 @@ describe('scripts/make-example-images.ts', () => {
   it.each(Object.keys(EXAMPLE_IMAGES))('examples/%s holds the drawn pixels', (path) => {
     const drawn = EXAMPLE_IMAGES[path]();
     const png = PNG.sync.read(readFileSync(join(EXAMPLES, path)));
-    expect([png.width, png.height, (png as unknown as { colorType: number }).colorType]).toEqual([drawn.width, drawn.height, drawn.colorType]);
+    expect([png.width, png.height, (png as unknown as { colorType: number }).colorType]).toEqual([
+      drawn.width,
+      drawn.height,
+      drawn.colorType,
+    ]);
     expect(Buffer.from(png.data).equals(Buffer.from(drawn.data))).toBe(true);
   });
 });

@@ -16,7 +16,16 @@ const folders = exampleFolders();
 
 describe('the examples folder', () => {
   it('holds the examples the docs promise', () => {
-    expect(folders).toEqual(['broken', 'edge-detector', 'lenet5', 'mobilenet-block', 'receptive-field', 'resnet-block', 'rgb-feature-maps', 'vgg-block']);
+    expect(folders).toEqual([
+      'broken',
+      'edge-detector',
+      'lenet5',
+      'mobilenet-block',
+      'receptive-field',
+      'resnet-block',
+      'rgb-feature-maps',
+      'vgg-block',
+    ]);
   });
 
   it.each(folders)('%s has a README with a command, its .cnn file, and a bundled image or inline model', (name) => {
@@ -33,12 +42,17 @@ describe('the examples folder', () => {
     expect(run.stderr).toBe('');
   });
 
-  it.each(folders.filter((f) => existsSync(join(EXAMPLES, f, `${f}.safetensors`))))('%s ships weights under 300 KB', (name) => {
-    expect(readFileSync(join(EXAMPLES, name, `${name}.safetensors`)).length).toBeLessThan(300 * 1024);
-  });
+  it.each(folders.filter((f) => existsSync(join(EXAMPLES, f, `${f}.safetensors`))))(
+    '%s ships weights under 300 KB',
+    (name) => {
+      expect(readFileSync(join(EXAMPLES, name, `${name}.safetensors`)).length).toBeLessThan(300 * 1024);
+    },
+  );
 });
 
-const commands = folders.flatMap((name) => readmeCommands(join(EXAMPLES, name, 'README.md')).map((c, k) => ({ name: `${name} #${k + 1}`, ...c })));
+const commands = folders.flatMap((name) =>
+  readmeCommands(join(EXAMPLES, name, 'README.md')).map((c, k) => ({ name: `${name} #${k + 1}`, ...c })),
+);
 
 describe('README commands', () => {
   it.each(commands)('$name: $text', async (cmd) => {
@@ -63,14 +77,20 @@ describe('README commands', () => {
     const codes = [...run.stderr.matchAll(/^(error|warning)\[([EW]\d{4})\]/gm)].map((m) => m[2]);
     expect(codes).toEqual(['E0201', 'E0204', 'E0301', 'E0312']);
     // the README's table lists exactly these codes
-    const table = [...readFileSync(join(EXAMPLES, 'broken', 'README.md'), 'utf8').matchAll(/^\| ([EW]\d{4}) \|/gm)].map((m) => m[1]);
+    const table = [...readFileSync(join(EXAMPLES, 'broken', 'README.md'), 'utf8').matchAll(/^\| ([EW]\d{4}) \|/gm)].map(
+      (m) => m[1],
+    );
     expect(table).toEqual(codes);
   });
 
   it('the first command of examples/README.md works as a real process from the repository root', () => {
     const first = readmeCommands(join(EXAMPLES, 'README.md'))[0];
     const argv = first.argv.map((a, i) => (first.argv[i - 1] === '--out' ? join(outRoot, 'first-command') : a));
-    const stdout = execFileSync(process.execPath, [join(REPO, 'bin', 'cnnc.js'), ...argv], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout = execFileSync(process.execPath, [join(REPO, 'bin', 'cnnc.js'), ...argv], {
+      cwd: REPO,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(stdout).toContain('conv: [1, 3, 64, 64]');
     const png = PNG.sync.read(readFileSync(join(outRoot, 'first-command', 'conv.png')));
     expect(png.width).toBeGreaterThan(3 * 128);

@@ -31,7 +31,8 @@ export function readmeCommands(readme: string): ReadmeCommand[] {
       const m = /^npx cnnc (.*?)\s*(?:#\s*exits (\d+).*)?$/.exec(line.trim());
       if (!m) continue;
       // the commands are written without quotes, so splitting on spaces is how a shell reads them
-      if (/["'\\$`]/.test(m[1])) throw new Error(`${readme}: quote or shell syntax in \`${line}\`; keep README commands plain`);
+      if (/["'\\$`]/.test(m[1]))
+        throw new Error(`${readme}: quote or shell syntax in \`${line}\`; keep README commands plain`);
       out.push({ readme, text: line.trim(), argv: m[1].split(/\s+/), exitCode: m[2] ? Number(m[2]) : 0 });
     }
   }
@@ -43,7 +44,8 @@ export function relocate(argv: readonly string[], outRoot: string): string[] {
   return argv.map((a, i) => {
     if (argv[i - 1] === '--out') return join(outRoot, a);
     const eq = a.indexOf('=');
-    const path = eq > 0 && a.slice(eq + 1).startsWith('examples/') ? a.slice(eq + 1) : a.startsWith('examples/') ? a : null;
+    const path =
+      eq > 0 && a.slice(eq + 1).startsWith('examples/') ? a.slice(eq + 1) : a.startsWith('examples/') ? a : null;
     if (path === null) return a;
     return eq > 0 && a !== path ? `${a.slice(0, eq + 1)}${join(REPO, path)}` : join(REPO, path);
   });

@@ -23,12 +23,34 @@ describe('examples/receptive-field', () => {
       ['conv4', 28, 4],
     ]);
     const readme = readFileSync(join(EXAMPLES, 'receptive-field', 'README.md'), 'utf8');
-    for (const s of ['3x3 after `conv1`', '5x5 after `conv2`', '6x6 after `pool1`', '10x10\nafter `conv3`', '12x12 after `pool2`', '28x28 after the dilated `conv4`']) expect(readme).toContain(s);
+    for (const s of [
+      '3x3 after `conv1`',
+      '5x5 after `conv2`',
+      '6x6 after `pool1`',
+      '10x10\nafter `conv3`',
+      '12x12 after `pool2`',
+      '28x28 after the dilated `conv4`',
+    ])
+      expect(readme).toContain(s);
   });
 
   it('one bright pixel reaches a 3x3 patch after conv1 and 5x5 after conv2', async () => {
     const out = tempDir('rf-example');
-    const argv = relocate(['run', 'examples/receptive-field/receptive-field.cnn', '--input', 'x=examples/receptive-field/impulse.png', '--scale', '1/255', '--tap', 'all', '--out', 'rf'], out);
+    const argv = relocate(
+      [
+        'run',
+        'examples/receptive-field/receptive-field.cnn',
+        '--input',
+        'x=examples/receptive-field/impulse.png',
+        '--scale',
+        '1/255',
+        '--tap',
+        'all',
+        '--out',
+        'rf',
+      ],
+      out,
+    );
     const run = await runCli(argv);
     expect(run.code, run.stderr).toBe(0);
     const lit = (name: string) => {

@@ -29,7 +29,7 @@ describe('examples/rgb-feature-maps', () => {
     expect([...photo.data]).toEqual([...drawPhoto().data]);
   });
 
-  it("runs its README command and matches the reference on the decoded tensor, and draws it", async () => {
+  it('runs its README command and matches the reference on the decoded tensor, and draws it', async () => {
     const [cmd] = readmeCommands(join(folder, 'README.md'));
     const run = await runCli(relocate(cmd.argv, out));
     expect(run.code, run.stderr).toBe(0);
@@ -37,15 +37,20 @@ describe('examples/rgb-feature-maps', () => {
 
     // the input tensor, built here: planes R, G, B of pixel / 255 (as ToTensor computes it)
     const x = new Float32Array(3 * 64 * 64);
-    for (let i = 0; i < 64 * 64; i++) for (let c = 0; c < 3; c++) x[c * 4096 + i] = Math.fround(photo.data[4 * i + c] / 255);
-    const graph = check(readFileSync(join(folder, 'rgb-feature-maps.cnn'), 'utf8'), { inputShapes: { x: [1, 3, 64, 64] } }).graphs[0];
+    for (let i = 0; i < 64 * 64; i++)
+      for (let c = 0; c < 3; c++) x[c * 4096 + i] = Math.fround(photo.data[4 * i + c] / 255);
+    const graph = check(readFileSync(join(folder, 'rgb-feature-maps.cnn'), 'utf8'), {
+      inputShapes: { x: [1, 3, 64, 64] },
+    }).graphs[0];
     const weights = readSafetensors(readFileSync(join(folder, 'rgb-feature-maps.safetensors')));
     const want = runGraph(graph, { x: tensor([1, 3, 64, 64], x) }, weights).conv;
 
     const got = readNpy(readFileSync(join(dir, 'conv.npy')));
     expect(got.shape).toEqual([1, 3, 64, 64]);
     // float32 sums in another order: |got - want| <= 1e-5 + 1e-5 |want|
-    const off = [...want.data.keys()].filter((i) => !(Math.abs(got.data[i] - want.data[i]) <= 1e-5 + 1e-5 * Math.abs(want.data[i])));
+    const off = [...want.data.keys()].filter(
+      (i) => !(Math.abs(got.data[i] - want.data[i]) <= 1e-5 + 1e-5 * Math.abs(want.data[i])),
+    );
     expect(off.map((i) => [i, got.data[i], want.data[i]])).toEqual([]);
 
     // the picture: 3 tiles of 64x64 zoomed 2x with a 1-pixel frame (130 px) in one row, 10 px apart,
@@ -59,7 +64,13 @@ describe('examples/rgb-feature-maps', () => {
       const plane = want.data.subarray(c * 4096, (c + 1) * 4096);
       const [min, max] = [Math.min(...plane), Math.max(...plane)];
       const left = 8 + c * 140 + 1;
-      for (const [px, py] of [[0, 0], [10, 20], [40, 33], [63, 63], [31, 50]]) {
+      for (const [px, py] of [
+        [0, 0],
+        [10, 20],
+        [40, 33],
+        [63, 63],
+        [31, 50],
+      ]) {
         const level = Math.round((255 * (plane[py * 64 + px] - min)) / (max - min));
         const i = ((9 + 2 * py + 1) * png.width + left + 2 * px + 1) * 4;
         expect(Math.abs(png.data[i] - level), `channel ${c} at (${px}, ${py})`).toBeLessThanOrEqual(1);
@@ -67,6 +78,8 @@ describe('examples/rgb-feature-maps', () => {
       }
     }
     const ranges = JSON.parse(readFileSync(join(dir, 'conv.json'), 'utf8'));
-    expect(ranges.samples[0].ranges.map((r: { min: number }) => r.min)).toEqual([0, 1, 2].map((c) => Math.min(...got.data.subarray(c * 4096, (c + 1) * 4096))));
+    expect(ranges.samples[0].ranges.map((r: { min: number }) => r.min)).toEqual(
+      [0, 1, 2].map((c) => Math.min(...got.data.subarray(c * 4096, (c + 1) * 4096))),
+    );
   });
 });

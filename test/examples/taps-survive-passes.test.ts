@@ -15,7 +15,17 @@ const out = tempDir('taps');
 
 describe.each(['resnet-block', 'mobilenet-block'])('examples/%s with --tap all', (name) => {
   it('gives the same value for every layer with passes on and off', async () => {
-    const base = ['run', `examples/${name}/${name}.cnn`, '--input', `x=examples/${name}/photo.png`, '--preset', 'imagenet', '--tap', 'all', '--out'];
+    const base = [
+      'run',
+      `examples/${name}/${name}.cnn`,
+      '--input',
+      `x=examples/${name}/photo.png`,
+      '--preset',
+      'imagenet',
+      '--tap',
+      'all',
+      '--out',
+    ];
     const on = await runCli(relocate([...base, `${name}-on`], out));
     const off = await runCli(relocate([...base, `${name}-off`, '--no-fuse'], out));
     expect(on.code, on.stderr).toBe(0);
@@ -26,8 +36,13 @@ describe.each(['resnet-block', 'mobilenet-block'])('examples/%s with --tap all',
       const a = readNpy(readFileSync(join(out, `${name}-on`, f)));
       const b = readNpy(readFileSync(join(out, `${name}-off`, f)));
       expect(a.shape, f).toEqual(b.shape);
-      const bad = [...b.data.keys()].filter((i) => !(Math.abs(a.data[i] - b.data[i]) <= 1e-4 + 1e-4 * Math.abs(b.data[i])));
-      expect(bad.length, `${f}: ${bad.length} values differ, first at ${bad[0]}: ${a.data[bad[0]]} vs ${b.data[bad[0]]}`).toBe(0);
+      const bad = [...b.data.keys()].filter(
+        (i) => !(Math.abs(a.data[i] - b.data[i]) <= 1e-4 + 1e-4 * Math.abs(b.data[i])),
+      );
+      expect(
+        bad.length,
+        `${f}: ${bad.length} values differ, first at ${bad[0]}: ${a.data[bad[0]]} vs ${b.data[bad[0]]}`,
+      ).toBe(0);
     }
   });
 });

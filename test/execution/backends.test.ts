@@ -10,7 +10,16 @@ import { writeGoldenFiles } from './golden-fixture.ts';
 const root = mkdtempSync(join(tmpdir(), 'cnnc-backends-'));
 const c = loadGoldenCase('relu');
 const files = writeGoldenFiles(c, root);
-const run = (backend: string) => runCli(['run', files.cnn, ...files.inputArgs.flatMap((a) => ['--input', a]), '--out', join(files.dir, 'o'), '--backend', backend]);
+const run = (backend: string) =>
+  runCli([
+    'run',
+    files.cnn,
+    ...files.inputArgs.flatMap((a) => ['--input', a]),
+    '--out',
+    join(files.dir, 'o'),
+    '--backend',
+    backend,
+  ]);
 
 describe('backend selection', () => {
   it('an explicitly named backend that is unavailable in Node (webgl2) fails with a clear message', async () => {

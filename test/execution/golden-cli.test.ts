@@ -11,7 +11,6 @@ import { runCli } from '../cli-harness.ts';
 import { expectClose, listGoldenCases, loadGoldenCase } from '../golden.ts';
 import { CI_BACKENDS, writeGoldenFiles } from './golden-fixture.ts';
 
-
 const root = mkdtempSync(join(tmpdir(), 'cnnc-run-'));
 const cases = listGoldenCases(['layer', 'model']);
 
@@ -20,7 +19,15 @@ describe.each(CI_BACKENDS)('cnnc run --backend %s', (backend) => {
     const c = loadGoldenCase(id);
     const files = writeGoldenFiles(c, join(root, backend.replace(':', '_')));
     const out = join(files.dir, `out-${backend.replace(':', '_')}`);
-    const args = ['run', files.cnn, ...files.inputArgs.flatMap((a) => ['--input', a]), '--out', out, '--backend', backend];
+    const args = [
+      'run',
+      files.cnn,
+      ...files.inputArgs.flatMap((a) => ['--input', a]),
+      '--out',
+      out,
+      '--backend',
+      backend,
+    ];
     if (files.weights) args.push('--weights', files.weights);
     const run = await runCli(args);
     expect(run.stderr).toContain(`backend: ${backend}`);

@@ -19,7 +19,14 @@ const cases = listGoldenCases(['layer', 'model']);
 interface BuiltModule {
   inputs: Record<string, number[]>;
   outputs: Record<string, number[]>;
-  load(o: { weights?: unknown; backend?: string }): Promise<{ backend: string; run(f: unknown): Promise<Record<string, { shape: number[]; data: Float32Array }>>; destroy(): void }>;
+  load(o: {
+    weights?: unknown;
+    backend?: string;
+  }): Promise<{
+    backend: string;
+    run(f: unknown): Promise<Record<string, { shape: number[]; data: Float32Array }>>;
+    destroy(): void;
+  }>;
 }
 
 describe.each(CI_BACKENDS)('module built with --backend %s', (backend) => {
@@ -35,11 +42,18 @@ describe.each(CI_BACKENDS)('module built with --backend %s', (backend) => {
     const m = await mod.load({ weights, backend });
     try {
       expect(m.backend).toBe(backend);
-      const feeds = Object.fromEntries(Object.entries(c.input).map(([n, t]) => [n, { shape: [...t.shape], data: t.data }]));
+      const feeds = Object.fromEntries(
+        Object.entries(c.input).map(([n, t]) => [n, { shape: [...t.shape], data: t.data }]),
+      );
       const result = await m.run(feeds);
       const last = c.layers[c.layers.length - 1].name;
       expect(Object.keys(result)).toEqual([last]);
-      expectClose({ shape: result[last].shape, data: result[last].data }, c.output!, c.tolerance!, `${id} via module on ${backend}`);
+      expectClose(
+        { shape: result[last].shape, data: result[last].data },
+        c.output!,
+        c.tolerance!,
+        `${id} via module on ${backend}`,
+      );
     } finally {
       m.destroy();
     }

@@ -37,7 +37,15 @@ describe('weights that do not fit the model', () => {
   const runWith = async (tensors: Record<string, ReturnType<typeof tensor>>) => {
     const w = join(files.dir, `bad-${Object.keys(tensors).length}-${Math.random().toString(36).slice(2)}.safetensors`);
     writeFileSync(w, writeSafetensors(tensors));
-    return runCli(['run', files.cnn, ...files.inputArgs.flatMap((a) => ['--input', a]), '--out', join(files.dir, 'o'), '--weights', w]);
+    return runCli([
+      'run',
+      files.cnn,
+      ...files.inputArgs.flatMap((a) => ['--input', a]),
+      '--out',
+      join(files.dir, 'o'),
+      '--weights',
+      w,
+    ]);
   };
 
   it('a missing key names the key, the layer and the expected shape', async () => {
@@ -58,7 +66,15 @@ describe('weights that do not fit the model', () => {
     const mf = writeGoldenFiles(m, join(root, 'nbt'));
     const w = join(mf.dir, 'with-nbt.safetensors');
     writeFileSync(w, writeSafetensors({ ...m.params, 'bn1.num_batches_tracked': tensor([], new Float32Array([3])) }));
-    const run = await runCli(['run', mf.cnn, ...mf.inputArgs.flatMap((a) => ['--input', a]), '--out', join(mf.dir, 'o'), '--weights', w]);
+    const run = await runCli([
+      'run',
+      mf.cnn,
+      ...mf.inputArgs.flatMap((a) => ['--input', a]),
+      '--out',
+      join(mf.dir, 'o'),
+      '--weights',
+      w,
+    ]);
     expect(run.code, run.stderr).toBe(0);
   });
 
@@ -71,14 +87,30 @@ describe('weights that do not fit the model', () => {
   it('a file that is not safetensors is refused with the reason, not a stack trace', async () => {
     const w = join(files.dir, 'garbage.safetensors');
     writeFileSync(w, new Uint8Array([1, 2, 3]));
-    const run = await runCli(['run', files.cnn, ...files.inputArgs.flatMap((a) => ['--input', a]), '--out', join(files.dir, 'o'), '--weights', w]);
+    const run = await runCli([
+      'run',
+      files.cnn,
+      ...files.inputArgs.flatMap((a) => ['--input', a]),
+      '--out',
+      join(files.dir, 'o'),
+      '--weights',
+      w,
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/E0404: .*garbage\.safetensors/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('no weights: a warning, and seeded default initialisation gives the same numbers twice', async () => {
-    const args = (o: string) => ['run', files.cnn, ...files.inputArgs.flatMap((a) => ['--input', a]), '--out', join(files.dir, o), '--seed', '7'];
+    const args = (o: string) => [
+      'run',
+      files.cnn,
+      ...files.inputArgs.flatMap((a) => ['--input', a]),
+      '--out',
+      join(files.dir, o),
+      '--seed',
+      '7',
+    ];
     const a = await runCli(args('s1'));
     const b = await runCli(args('s2'));
     expect(a.code, a.stderr).toBe(0);

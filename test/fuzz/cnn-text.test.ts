@@ -24,7 +24,11 @@ function corpus(): string[] {
   const dir = EXAMPLES.pathname;
   const examples = readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
-    .flatMap((d) => readdirSync(join(dir, d.name)).filter((f) => f.endsWith('.cnn')).map((f) => readFileSync(join(dir, d.name, f), 'utf8')));
+    .flatMap((d) =>
+      readdirSync(join(dir, d.name))
+        .filter((f) => f.endsWith('.cnn'))
+        .map((f) => readFileSync(join(dir, d.name, f), 'utf8')),
+    );
   return [...examples, KITCHEN_SINK];
 }
 
@@ -60,10 +64,62 @@ const tokens = (source: string): string[] => [...(source.match(TOKEN) ?? [])];
 
 /** Tokens that make interesting replacements: keywords, ops, odd numbers and strings, brackets. */
 const VOCABULARY = [
-  'model', 'block', 'input', 'output', 'weights', 'None', 'True', 'False', 'Conv2d', 'Linear', 'Add', 'Concat', 'MaxPool2d',
-  'BatchNorm2d', 'Res', 'x', 'N', '0', '-1', '1', '3', '65536', '2147483648', '99999999999999999999', '1e999', '1e-999',
-  '0.5', "'same'", "'valid'", '"reflect"', "'\\u2028'", '""', '(', ')', '[', ']', '{', '}', ',', ':', ';', '=', '<-', '*',
-  '//', '+', '-', '\n', ' ', '\u2028', '\u0000', '\uFEFF', '\u202E', '\uD800', '😀', '#',
+  'model',
+  'block',
+  'input',
+  'output',
+  'weights',
+  'None',
+  'True',
+  'False',
+  'Conv2d',
+  'Linear',
+  'Add',
+  'Concat',
+  'MaxPool2d',
+  'BatchNorm2d',
+  'Res',
+  'x',
+  'N',
+  '0',
+  '-1',
+  '1',
+  '3',
+  '65536',
+  '2147483648',
+  '99999999999999999999',
+  '1e999',
+  '1e-999',
+  '0.5',
+  "'same'",
+  "'valid'",
+  '"reflect"',
+  "'\\u2028'",
+  '""',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ':',
+  ';',
+  '=',
+  '<-',
+  '*',
+  '//',
+  '+',
+  '-',
+  '\n',
+  ' ',
+  '\u2028',
+  '\u0000',
+  '\uFEFF',
+  '\u202E',
+  '\uD800',
+  '😀',
+  '#',
 ];
 
 type Mutation =
@@ -75,7 +131,11 @@ type Mutation =
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constantFrom('drop' as const, 'duplicate' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('swap' as const), at: fc.nat(), with: fc.nat() }),
-  fc.record({ op: fc.constant('replace' as const), at: fc.nat(), token: fc.oneof(fc.constantFrom(...VOCABULARY), fc.string({ maxLength: 4, unit: 'binary' })) }),
+  fc.record({
+    op: fc.constant('replace' as const),
+    at: fc.nat(),
+    token: fc.oneof(fc.constantFrom(...VOCABULARY), fc.string({ maxLength: 4, unit: 'binary' })),
+  }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
 );
 
@@ -115,9 +175,14 @@ function answersWithDiagnostics(source: string): void {
   expect(checked.ok).toBe(!checked.diagnostics.some((d) => d.severity === 'error'));
   for (const d of all) {
     expect(CODES.has(CATALOGUE[d.code]?.code), `unknown code ${d.code}`).toBe(true);
-    expect(d.message, 'a swallowed crash').not.toMatch(/internal error|is not a function|Cannot read propert|undefined is not|NaN/);
+    expect(d.message, 'a swallowed crash').not.toMatch(
+      /internal error|is not a function|Cannot read propert|undefined is not|NaN/,
+    );
     for (const l of d.labels) {
-      expect(l.span.start >= 0 && l.span.start <= l.span.end && l.span.end <= source.length, `label span ${JSON.stringify(l.span)} outside ${source.length} chars`).toBe(true);
+      expect(
+        l.span.start >= 0 && l.span.start <= l.span.end && l.span.end <= source.length,
+        `label span ${JSON.stringify(l.span)} outside ${source.length} chars`,
+      ).toBe(true);
     }
   }
 }
@@ -126,19 +191,31 @@ describe('mutated valid files', () => {
   const bases = corpus();
 
   it('starts from files that are valid (so the mutations damage something real)', () => {
-    for (const b of bases.filter((s) => !s.includes('mistakes on purpose'))) expect(check(b).ok, b.slice(0, 200)).toBe(true);
+    for (const b of bases.filter((s) => !s.includes('mistakes on purpose')))
+      expect(check(b).ok, b.slice(0, 200)).toBe(true);
   });
 
   it('answers every mutation of the examples with diagnostics, never a throw, within the time bound', () => {
-    fuzz(fc.record({ base: fc.nat({ max: bases.length - 1 }), mutations: fc.array(mutation, { minLength: 1, maxLength: 4 }) }), 400, ({ base, mutations }) => {
-      answersWithDiagnostics(mutate(bases[base], mutations));
-    });
+    fuzz(
+      fc.record({
+        base: fc.nat({ max: bases.length - 1 }),
+        mutations: fc.array(mutation, { minLength: 1, maxLength: 4 }),
+      }),
+      400,
+      ({ base, mutations }) => {
+        answersWithDiagnostics(mutate(bases[base], mutations));
+      },
+    );
   });
 
   it('answers every mutation of generated models likewise', () => {
-    fuzz(fc.record({ model: validModel(4), mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }) }), 300, ({ model, mutations }) => {
-      answersWithDiagnostics(mutate(model.source, mutations));
-    });
+    fuzz(
+      fc.record({ model: validModel(4), mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }) }),
+      300,
+      ({ model, mutations }) => {
+        answersWithDiagnostics(mutate(model.source, mutations));
+      },
+    );
   });
 });
 
@@ -161,22 +238,36 @@ describe('text that is not a model', () => {
     });
     fuzz(long, 25, ({ kind, n }) => {
       const filler =
-        kind === 'string' ? `weights "${'a'.repeat(n)}"`
-        : kind === 'name' ? `${'a'.repeat(n)}: ReLU()`
-        : kind === 'number' ? `c: Conv2d(3, ${'9'.repeat(n)}, 3)`
-        : kind === 'args' ? `c: Conv2d(${Array(n).fill('1').join(', ')})`
-        : kind === 'tuple' ? `c: MaxPool2d(kernel_size=(${Array(n).fill('2').join(', ')}))`
-        : kind === 'stmts' ? Array.from({ length: Math.floor(n / 10) }, (_, i) => `r${i}: ReLU()`).join('; ')
-        : Array.from({ length: n }, (_, i) => VOCABULARY[(i * 7919) % VOCABULARY.length]).join(' ');
+        kind === 'string'
+          ? `weights "${'a'.repeat(n)}"`
+          : kind === 'name'
+            ? `${'a'.repeat(n)}: ReLU()`
+            : kind === 'number'
+              ? `c: Conv2d(3, ${'9'.repeat(n)}, 3)`
+              : kind === 'args'
+                ? `c: Conv2d(${Array(n).fill('1').join(', ')})`
+                : kind === 'tuple'
+                  ? `c: MaxPool2d(kernel_size=(${Array(n).fill('2').join(', ')}))`
+                  : kind === 'stmts'
+                    ? Array.from({ length: Math.floor(n / 10) }, (_, i) => `r${i}: ReLU()`).join('; ')
+                    : Array.from({ length: n }, (_, i) => VOCABULARY[(i * 7919) % VOCABULARY.length]).join(' ');
       answersWithDiagnostics(`model M {\n  input x: [1, 3, 8, 8]\n  ${filler}\n}\n`);
     });
   });
 
   it('answers deep nesting of brackets, blocks and expressions', () => {
-    const deep = fc.record({ opener: fc.constantFrom('(', '[', '{', '-', '(1+', 'model M {'), depth: fc.integer({ min: 10, max: 5_000 }), closed: fc.boolean() });
+    const deep = fc.record({
+      opener: fc.constantFrom('(', '[', '{', '-', '(1+', 'model M {'),
+      depth: fc.integer({ min: 10, max: 5_000 }),
+      closed: fc.boolean(),
+    });
     fuzz(deep, 40, ({ opener, depth, closed }) => {
-      const close = closed ? { '(': ')', '[': ']', '{': '}', '-': '', '(1+': ')', 'model M {': '}' }[opener]!.repeat(depth) : '';
-      answersWithDiagnostics(`model M {\n  input x: [1, 3, 8, 8]\n  c: Conv2d(3, 4, ${opener.repeat(depth)}3${close})\n}\n`);
+      const close = closed
+        ? { '(': ')', '[': ']', '{': '}', '-': '', '(1+': ')', 'model M {': '}' }[opener]!.repeat(depth)
+        : '';
+      answersWithDiagnostics(
+        `model M {\n  input x: [1, 3, 8, 8]\n  c: Conv2d(3, 4, ${opener.repeat(depth)}3${close})\n}\n`,
+      );
     });
   });
 });

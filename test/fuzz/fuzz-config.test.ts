@@ -21,16 +21,25 @@ describe('the property-test settings', () => {
     }
     expect(message).toMatch(new RegExp(`\\{ seed: ${FUZZ_SEED}, path: "[0-9:]+"(, endOnFailure: true)? \\}`));
     expect(message).toMatch(/Counterexample: \[50\]/);
-    await expect(fuzzAsync(fc.integer({ min: 0, max: 100 }), 100, async (n) => failing(n))).rejects.toThrow(/seed: .*, path: /);
+    await expect(fuzzAsync(fc.integer({ min: 0, max: 100 }), 100, async (n) => failing(n))).rejects.toThrow(
+      /seed: .*, path: /,
+    );
   });
 
   it('replay: the same seed and path give the same counterexample', () => {
-    const run = () => fc.check(fc.property(fc.array(fc.nat()), (xs) => xs.length < 3), { seed: 7, numRuns: 100 });
+    const run = () =>
+      fc.check(
+        fc.property(fc.array(fc.nat()), (xs) => xs.length < 3),
+        { seed: 7, numRuns: 100 },
+      );
     const a = run();
     const b = run();
     expect(a.failed).toBe(true);
     expect(a.counterexample).toEqual(b.counterexample);
-    const replay = fc.check(fc.property(fc.array(fc.nat()), (xs) => xs.length < 3), { seed: 7, path: a.counterexamplePath!, numRuns: 100 });
+    const replay = fc.check(
+      fc.property(fc.array(fc.nat()), (xs) => xs.length < 3),
+      { seed: 7, path: a.counterexamplePath!, numRuns: 100 },
+    );
     expect(replay.counterexample).toEqual(a.counterexample);
   });
 });

@@ -31,7 +31,11 @@ export function fuzz<T>(arb: fc.Arbitrary<T>, numRuns: number, predicate: (value
 }
 
 /** The same for an async property. */
-export async function fuzzAsync<T>(arb: fc.Arbitrary<T>, numRuns: number, predicate: (value: T) => Promise<void>): Promise<void> {
+export async function fuzzAsync<T>(
+  arb: fc.Arbitrary<T>,
+  numRuns: number,
+  predicate: (value: T) => Promise<void>,
+): Promise<void> {
   await fc.assert(
     fc.asyncProperty(arb, async (v) => {
       await predicate(v);

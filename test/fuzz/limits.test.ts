@@ -7,7 +7,13 @@
 import fc from 'fast-check';
 import { utils } from 'gpu.js';
 import { describe, expect, it } from 'vitest';
-import { backendLimits, checkBackendLimits, GL_MAX_ELEMENTS, GL_MAX_KERNEL_INPUTS, glTextureSize } from '../../compiler/2-analyze/backend-limits.ts';
+import {
+  backendLimits,
+  checkBackendLimits,
+  GL_MAX_ELEMENTS,
+  GL_MAX_KERNEL_INPUTS,
+  glTextureSize,
+} from '../../compiler/2-analyze/backend-limits.ts';
 import { DEFAULT_LIMITS } from '../../compiler/2-analyze/check-limits.ts';
 import { codeOf } from '../../compiler/diagnostics/catalogue.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
@@ -16,9 +22,11 @@ import { compileModel } from '../../runtime/session.ts';
 import { fuzz, timed } from './fuzz-config.ts';
 
 const errors = (ds: readonly Diagnostic[]) => ds.filter((d) => d.severity === 'error');
-const messages = (ds: readonly Diagnostic[]) => errors(ds).map((d) => `${codeOf(d.code)} ${d.message} ${d.notes.join(' ')}`);
+const messages = (ds: readonly Diagnostic[]) =>
+  errors(ds).map((d) => `${codeOf(d.code)} ${d.message} ${d.notes.join(' ')}`);
 
-const model = (input: string, ...layers: string[]) => `model Big {\n  input x: ${input}\n${layers.map((l) => `  ${l}\n`).join('')}}\n`;
+const model = (input: string, ...layers: string[]) =>
+  `model Big {\n  input x: ${input}\n${layers.map((l) => `  ${l}\n`).join('')}}\n`;
 
 describe('memory limits (check)', () => {
   it('refuses a declared 1x1x70000x70000 input with the size it needs, even when the layers shrink it', () => {
@@ -36,23 +44,40 @@ describe('memory limits (check)', () => {
   });
 
   it('refuses an output that overflows 32-bit indexing under a raised limit too', () => {
-    const r = check(model('[1, 1, 8, 8]', 'up: AdaptiveAvgPool2d((50000, 50000))'), { limits: { maxTensorBytes: 2 ** 40 } });
-    expect(messages(r.diagnostics).join('\n')).toMatch(/the output of `up`, \[1, 1, 50000, 50000\], needs 9\.3 GiB, above the limit of 8\.0 GiB .*2,500,000,000 elements overflow 32-bit indexing/);
+    const r = check(model('[1, 1, 8, 8]', 'up: AdaptiveAvgPool2d((50000, 50000))'), {
+      limits: { maxTensorBytes: 2 ** 40 },
+    });
+    expect(messages(r.diagnostics).join('\n')).toMatch(
+      /the output of `up`, \[1, 1, 50000, 50000\], needs 9\.3 GiB, above the limit of 8\.0 GiB .*2,500,000,000 elements overflow 32-bit indexing/,
+    );
   });
 
   it('refuses one parameter above the limit, and parameters that together exceed it', () => {
     const one = check(model('[1, 100000]', 'fc: Linear(100000, 100000)'));
-    expect(messages(one.diagnostics)[0]).toMatch(/^E0320 parameter `fc.weight` of shape \[100000, 100000\] needs 37.3 GiB, above the limit of 1.0 GiB/);
+    expect(messages(one.diagnostics)[0]).toMatch(
+      /^E0320 parameter `fc.weight` of shape \[100000, 100000\] needs 37.3 GiB, above the limit of 1.0 GiB/,
+    );
     // three 0.75 GiB weights: each under the 1 GiB tensor limit, 2.25 GiB in all
-    const three = check(model('[1, 14189]', 'a: Linear(14189, 14189, bias=False)', 'b: Linear(14189, 14189, bias=False)', 'c: Linear(14189, 14189, bias=False)'));
-    expect(messages(three.diagnostics)).toEqual([expect.stringMatching(/^E0320 the parameters of `Big` need 2.3 GiB, above the limit of 2.0 GiB/)]);
+    const three = check(
+      model(
+        '[1, 14189]',
+        'a: Linear(14189, 14189, bias=False)',
+        'b: Linear(14189, 14189, bias=False)',
+        'c: Linear(14189, 14189, bias=False)',
+      ),
+    );
+    expect(messages(three.diagnostics)).toEqual([
+      expect.stringMatching(/^E0320 the parameters of `Big` need 2.3 GiB, above the limit of 2.0 GiB/),
+    ]);
   });
 
   it('applies a configured limit: refuses what the default accepts, and says both sizes', () => {
     const source = model('[1, 8, 256, 256]', 'c: Conv2d(8, 8, 3, padding=1)');
     expect(check(source).ok).toBe(true);
     const r = check(source, { limits: { maxTensorBytes: 1 * 2 ** 20 } });
-    expect(messages(r.diagnostics)[0]).toBe('E0320 input `x`, [1, 8, 256, 256], needs 2.0 MiB, above the limit of 1.0 MiB the limit keeps a run from exhausting memory');
+    expect(messages(r.diagnostics)[0]).toBe(
+      'E0320 input `x`, [1, 8, 256, 256], needs 2.0 MiB, above the limit of 1.0 MiB the limit keeps a run from exhausting memory',
+    );
     expect(DEFAULT_LIMITS).toEqual({ maxTensorBytes: 2 ** 30, maxParamBytes: 2 ** 31 });
   });
 
@@ -81,25 +106,39 @@ describe('backend limits (compile for a backend)', () => {
     expect(gl.plan).toBeNull();
     const d = errors(gl.diagnostics);
     expect(d.map((x) => x.code)).toEqual(['BackendLimit', 'BackendLimit']);
-    expect(d[0].message).toBe('input `x` [1, 1, 4097, 4097] has 16,785,409 elements: too big for backend gpujs:headlessgl');
+    expect(d[0].message).toBe(
+      'input `x` [1, 1, 4097, 4097] has 16,785,409 elements: too big for backend gpujs:headlessgl',
+    );
     expect(d[0].notes[0]).toContain('at most 16,777,216 elements per tensor');
     expect(d[0].notes[1]).toBe('it would need a 4097x4097 texture; gpujs:headlessgl allows at most 4096x4096');
     expect(d[1].message).toMatch(/^the output of `r` /);
-    for (const backend of ['cpu', 'gpujs:cpu', 'gpujs:webasm']) expect(compile(overGl, { backend }).ok, backend).toBe(true);
-    for (const backend of ['gpujs', 'gpujs:webgl', 'gpujs:webgl2']) expect(compile(overGl, { backend }).ok, backend).toBe(false);
+    for (const backend of ['cpu', 'gpujs:cpu', 'gpujs:webasm'])
+      expect(compile(overGl, { backend }).ok, backend).toBe(true);
+    for (const backend of ['gpujs', 'gpujs:webgl', 'gpujs:webgl2'])
+      expect(compile(overGl, { backend }).ok, backend).toBe(false);
   });
 
   it('refuses a parameter above 2^24 elements for WebGL (the run-time check only looked at buffers)', () => {
     const r = compile(model('[1, 4097]', 'fc: Linear(4097, 4097)'), { backend: 'gpujs:headlessgl' });
-    expect(messages(r.diagnostics)).toEqual([expect.stringMatching(/^E0321 parameter `fc.weight` \[4097, 4097\] has 16,785,409 elements: too big for backend gpujs:headlessgl/)]);
+    expect(messages(r.diagnostics)).toEqual([
+      expect.stringMatching(
+        /^E0321 parameter `fc.weight` \[4097, 4097\] has 16,785,409 elements: too big for backend gpujs:headlessgl/,
+      ),
+    ]);
   });
 
   it('refuses a kernel that reads more tensors than WebGL has texture units (gpu.js would compute wrong numbers)', () => {
     const merge = (n: number) =>
-      model('[1, 2, 4, 4]', ...Array.from({ length: n }, (_, i) => `r${i}: ReLU() <- x`), `s: Add() <- ${Array.from({ length: n }, (_, i) => `r${i}`).join(', ')}`);
+      model(
+        '[1, 2, 4, 4]',
+        ...Array.from({ length: n }, (_, i) => `r${i}: ReLU() <- x`),
+        `s: Add() <- ${Array.from({ length: n }, (_, i) => `r${i}`).join(', ')}`,
+      );
     expect(compile(merge(GL_MAX_KERNEL_INPUTS), { backend: 'gpujs:headlessgl' }).ok).toBe(true);
     const r = compile(merge(GL_MAX_KERNEL_INPUTS + 1), { backend: 'gpujs:headlessgl' });
-    expect(messages(r.diagnostics)).toEqual([expect.stringMatching(/^E0321 `s` reads 17 tensors in one kernel: backend gpujs:headlessgl allows at most 16/)]);
+    expect(messages(r.diagnostics)).toEqual([
+      expect.stringMatching(/^E0321 `s` reads 17 tensors in one kernel: backend gpujs:headlessgl allows at most 16/),
+    ]);
     expect(compile(merge(40), { backend: 'cpu' }).ok).toBe(true);
   });
 
@@ -108,26 +147,49 @@ describe('backend limits (compile for a backend)', () => {
     const limits = { maxTensorBytes: 2 ** 32, maxParamBytes: 2 ** 33 };
     expect(compile(source, { backend: 'cpu', limits }).ok).toBe(true);
     const r = compile(source, { backend: 'wasm', limits });
-    expect(messages(r.diagnostics)).toEqual([expect.stringMatching(/^E0321 `Big` needs at least 2\.1 GiB of memory .*backend wasm addresses at most 2\.0 GiB/)]);
+    expect(messages(r.diagnostics)).toEqual([
+      expect.stringMatching(/^E0321 `Big` needs at least 2\.1 GiB of memory .*backend wasm addresses at most 2\.0 GiB/),
+    ]);
   });
 
   it('compileModel refuses before creating any executor, and the CLI-facing names have limits', async () => {
     const r = await compileModel(overGl, { backend: 'gpujs:headlessgl' });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toContain('too big for backend gpujs:headlessgl');
-    for (const b of ['cpu', 'wasm', 'wasm:2', 'gpujs', 'gpujs:webasm', 'gpujs:headlessgl', 'gpujs:cpu', 'gpujs:webgl', 'gpujs:webgl2']) expect(backendLimits(b), b).not.toBeNull();
+    for (const b of [
+      'cpu',
+      'wasm',
+      'wasm:2',
+      'gpujs',
+      'gpujs:webasm',
+      'gpujs:headlessgl',
+      'gpujs:cpu',
+      'gpujs:webgl',
+      'gpujs:webgl2',
+    ])
+      expect(backendLimits(b), b).not.toBeNull();
     expect(backendLimits('nonsense')).toBeNull();
   });
 
   it('computes the texture gpu.js lays a tensor out as exactly as gpu.js does', () => {
-    fuzz(fc.oneof(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: GL_MAX_ELEMENTS - 50_000, max: GL_MAX_ELEMENTS + 50_000 })), 300, (n) => {
-      expect(glTextureSize(n)).toEqual([...gpuUtils.closestSquareDimensions(n)]);
-    });
+    fuzz(
+      fc.oneof(
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: GL_MAX_ELEMENTS - 50_000, max: GL_MAX_ELEMENTS + 50_000 }),
+      ),
+      300,
+      (n) => {
+        expect(glTextureSize(n)).toEqual([...gpuUtils.closestSquareDimensions(n)]);
+      },
+    );
   });
 
   it('passes plans within every limit (the check adds no false alarms on small models)', () => {
-    const r = compile(model('[2, 3, 32, 32]', 'c: Conv2d(3, 8, 3)', 'p: MaxPool2d(2)', 'f: Flatten()', 'l: LazyLinear(10)'));
-    for (const b of ['cpu', 'gpujs', 'gpujs:headlessgl', 'wasm']) expect(checkBackendLimits(r.plan!, r.graph, b), b).toEqual([]);
+    const r = compile(
+      model('[2, 3, 32, 32]', 'c: Conv2d(3, 8, 3)', 'p: MaxPool2d(2)', 'f: Flatten()', 'l: LazyLinear(10)'),
+    );
+    for (const b of ['cpu', 'gpujs', 'gpujs:headlessgl', 'wasm'])
+      expect(checkBackendLimits(r.plan!, r.graph, b), b).toEqual([]);
   });
 });
 

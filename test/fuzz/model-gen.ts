@@ -113,7 +113,11 @@ class Builder {
   /** A statement reading `from` (the previous layer unless named) */
   layer(prefix: string, call: string, from = this.state.prev): string {
     const name = this.name(prefix);
-    return this.add(name, call, from === this.state.prev && this.lines.length > 0 && this.layers.at(-1) === from ? undefined : [from]);
+    return this.add(
+      name,
+      call,
+      from === this.state.prev && this.lines.length > 0 && this.layers.at(-1) === from ? undefined : [from],
+    );
   }
 
   text(header: string, footer: string): string {
@@ -122,10 +126,19 @@ class Builder {
 }
 
 /** A valid Conv2d from `from` with `c` channels at h x w; returns the call and the output state. */
-function conv(s: RawStage, c: number, h: number, w: number, keepSize = false): { call: string; c: number; h: number; w: number } {
+function conv(
+  s: RawStage,
+  c: number,
+  h: number,
+  w: number,
+  keepSize = false,
+): { call: string; c: number; h: number; w: number } {
   const [n0, n1, n2, n3, n4, n5, n6, n7, n8] = s.n;
   const out = keepSize ? c : 1 + (n0 % 6);
-  const groups = pick(divisors(c).filter((g) => out % g === 0), n1);
+  const groups = pick(
+    divisors(c).filter((g) => out % g === 0),
+    n1,
+  );
   const k: Pair = [1 + (n2 % 3), 1 + (n3 % 3)];
   const d: Pair = [s.f[0] ? 2 : 1, s.f[1] ? 2 : 1];
   const stride: Pair = keepSize ? [1, 1] : [1 + (n4 % 2), 1 + (n5 % 2)];
@@ -192,7 +205,16 @@ function pool(s: RawStage, h: number, w: number): { call: string; h: number; w: 
   return { call: `${max ? 'MaxPool2d' : 'AvgPool2d'}(${args.join(', ')})`, h: oh, w: ow };
 }
 
-const ACTIVATIONS = ['ReLU()', 'LeakyReLU(0.1)', 'LeakyReLU(negative_slope=0.3)', 'Sigmoid()', 'Tanh()', 'Identity()', 'Dropout(0.5)', 'ReLU(inplace=True)'];
+const ACTIVATIONS = [
+  'ReLU()',
+  'LeakyReLU(0.1)',
+  'LeakyReLU(negative_slope=0.3)',
+  'Sigmoid()',
+  'Tanh()',
+  'Identity()',
+  'Dropout(0.5)',
+  'ReLU(inplace=True)',
+];
 
 /** Turns a raw draw into a model that PyTorch (and so cnnc) must accept. */
 export function buildModel(raw: RawModel): GeneratedModel {
@@ -215,7 +237,10 @@ export function buildModel(raw: RawModel): GeneratedModel {
       if (s.f[0]) args.push('eps=0.001');
       if (s.f[1]) args.push('momentum=0.2');
       if (s.f[2] && s.f[3]) args.push('affine=False');
-      st.prev = b.layer('bn', s.f[4] && s.f[5] ? `LazyBatchNorm2d(${args.slice(1).join(', ')})` : `BatchNorm2d(${args.join(', ')})`);
+      st.prev = b.layer(
+        'bn',
+        s.f[4] && s.f[5] ? `LazyBatchNorm2d(${args.slice(1).join(', ')})` : `BatchNorm2d(${args.join(', ')})`,
+      );
     } else if (kind === 4) {
       // residual: a branch that keeps the shape, added to its own input
       const from = st.prev;
@@ -230,7 +255,11 @@ export function buildModel(raw: RawModel): GeneratedModel {
       const b1 = b.layer('cat', `Conv2d(${st.c}, ${o1}, kernel_size=1)`, from);
       const b2 = s.f[0]
         ? b.layer('cat', `MaxPool2d(3, stride=1, padding=1)`, from)
-        : b.layer('cat', `Conv2d(${st.c}, ${1 + (s.n[1] % 3)}, 3, padding=1, padding_mode='${pick(['zeros', 'replicate', 'circular'], s.n[2])}')`, from);
+        : b.layer(
+            'cat',
+            `Conv2d(${st.c}, ${1 + (s.n[1] % 3)}, 3, padding=1, padding_mode='${pick(['zeros', 'replicate', 'circular'], s.n[2])}')`,
+            from,
+          );
       const c2 = s.f[0] ? st.c : 1 + (s.n[1] % 3);
       const inputs = s.f[1] ? [b1, b2, from] : [b1, b2];
       st.prev = b.add(b.name('cat'), s.f[2] ? 'Concat(dim=1)' : pick(['Cat(1)', 'Concat(dim=-3)'], s.n[3]), inputs);
@@ -252,7 +281,10 @@ export function buildModel(raw: RawModel): GeneratedModel {
     st.prev = b.layer('flat', t.f[1] ? 'Flatten()' : 'Flatten(start_dim=1)');
     const features = st.c * st.h * st.w;
     const out = 1 + (t.n[0] % 5);
-    st.prev = b.layer('fc', t.f[2] && t.f[3] ? `LazyLinear(${out})` : `Linear(${features}, ${out}${t.f[4] ? ', bias=False' : ''})`);
+    st.prev = b.layer(
+      'fc',
+      t.f[2] && t.f[3] ? `LazyLinear(${out})` : `Linear(${features}, ${out}${t.f[4] ? ', bias=False' : ''})`,
+    );
     if (t.kind % 3 === 2) st.prev = b.layer('prob', t.f[5] ? 'Softmax(dim=1)' : 'Softmax(dim=-1)');
     lastShape = [raw.batch, out];
   }

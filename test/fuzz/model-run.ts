@@ -26,7 +26,11 @@ export function randomWeights(graph: Graph, seed: number): Map<string, Tensor> {
   const random = mulberry32(seed);
   const out = new Map<string, Tensor>();
   for (const node of graph.nodes) {
-    for (const p of node.params) out.set(p.key, p.name === 'running_var' ? uniform(p.shape, random, 0.5, 1.5) : uniform(p.shape, random, -0.5, 0.5));
+    for (const p of node.params)
+      out.set(
+        p.key,
+        p.name === 'running_var' ? uniform(p.shape, random, 0.5, 1.5) : uniform(p.shape, random, -0.5, 0.5),
+      );
   }
   return out;
 }
@@ -49,9 +53,14 @@ export interface Checked {
  */
 export function checkShapesAgainstReference(m: GeneratedModel, seed: number, backend = 'cpu'): Checked {
   const checked = check(m.source);
-  expect(checked.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), 'check() refuses a valid model').toEqual([]);
+  expect(
+    checked.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+    'check() refuses a valid model',
+  ).toEqual([]);
   const compiled = compile(m.source, { inputShapes: { x: m.inputShape }, backend });
-  expect(compiled.ok, `compile() refuses a valid model: ${compiled.diagnostics.map((d) => d.message).join('; ')}`).toBe(true);
+  expect(compiled.ok, `compile() refuses a valid model: ${compiled.diagnostics.map((d) => d.message).join('; ')}`).toBe(
+    true,
+  );
   const graph = compiled.graph!;
   const weights = randomWeights(graph, seed);
   const feeds = { x: randomInput(m.inputShape, seed) };
@@ -80,7 +89,8 @@ export async function expectBackendAgrees(c: Checked, backend: string): Promise<
   try {
     const got = await executor.run(c.feeds);
     expect(Object.keys(got).sort()).toEqual(Object.keys(c.reference).sort());
-    for (const [name, want] of Object.entries(c.reference)) expectClose(got[name], want, TOLERANCE, `${backend} output ${name}`);
+    for (const [name, want] of Object.entries(c.reference))
+      expectClose(got[name], want, TOLERANCE, `${backend} output ${name}`);
   } finally {
     executor.destroy();
   }

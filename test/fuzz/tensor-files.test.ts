@@ -25,15 +25,25 @@ const ramp = (shape: number[]) => {
   return t;
 };
 
-const VALID_WEIGHTS = writeSafetensors({ 'conv.weight': ramp([4, 3, 3, 3]), 'conv.bias': ramp([4]), 'fc.weight': ramp([2, 5]) }, { format: 'pt' });
+const VALID_WEIGHTS = writeSafetensors(
+  { 'conv.weight': ramp([4, 3, 3, 3]), 'conv.bias': ramp([4]), 'fc.weight': ramp([2, 5]) },
+  { format: 'pt' },
+);
 const VALID_NPY = writeNpy(ramp([1, 3, 4, 5]));
 
-type ByteEdit = { readonly op: 'flip'; readonly at: number; readonly value: number } | { readonly op: 'truncate'; readonly at: number } | { readonly op: 'insert'; readonly at: number; readonly bytes: Uint8Array };
+type ByteEdit =
+  | { readonly op: 'flip'; readonly at: number; readonly value: number }
+  | { readonly op: 'truncate'; readonly at: number }
+  | { readonly op: 'insert'; readonly at: number; readonly bytes: Uint8Array };
 
 const byteEdit: fc.Arbitrary<ByteEdit> = fc.oneof(
   fc.record({ op: fc.constant('flip' as const), at: fc.nat(), value: fc.nat({ max: 255 }) }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }),
+  }),
 );
 
 /** Applies edits; `hot` bytes at the start (the header) are hit more often. */
@@ -58,13 +68,20 @@ function consistent(tensors: Iterable<Tensor>): void {
 }
 
 /** Runs a reader: it returns, or throws `errorType`; anything else fails with the error shown. */
-function readsOrRefuses<T>(read: () => T, errorType: abstract new (...a: never[]) => Error, accept: (value: T) => void): void {
+function readsOrRefuses<T>(
+  read: () => T,
+  errorType: abstract new (...a: never[]) => Error,
+  accept: (value: T) => void,
+): void {
   const { ms } = timed(() => {
     let value: T;
     try {
       value = read();
     } catch (e) {
-      if (!(e instanceof errorType)) throw new Error(`threw ${(e as Error)?.name}: ${(e as Error)?.message} instead of ${errorType.name}`, { cause: e });
+      if (!(e instanceof errorType))
+        throw new Error(`threw ${(e as Error)?.name}: ${(e as Error)?.message} instead of ${errorType.name}`, {
+          cause: e,
+        });
       expect((e as Error).message.length).toBeGreaterThan(10);
       return;
     }
@@ -89,7 +106,11 @@ describe('safetensors from strangers', () => {
 
   it('returns consistent tensors or refuses with TensorFileError, for random byte damage', () => {
     fuzz(fc.array(byteEdit, { minLength: 1, maxLength: 4 }), 400, (edits) => {
-      readsOrRefuses(() => readSafetensors(editBytes(VALID_WEIGHTS, edits, 200), 'w.safetensors'), TensorFileError, (m) => consistent(m.values()));
+      readsOrRefuses(
+        () => readSafetensors(editBytes(VALID_WEIGHTS, edits, 200), 'w.safetensors'),
+        TensorFileError,
+        (m) => consistent(m.values()),
+      );
     });
   });
 
@@ -102,7 +123,11 @@ describe('safetensors from strangers', () => {
       field: fc.constantFrom('dtype', 'shape', 'data_offsets', 'extra'),
       value: jsonJunk,
       duplicate: fc.boolean(),
-      lengthDelta: fc.oneof(fc.constant(0), fc.integer({ min: -20, max: 20 }), fc.constantFrom(2 ** 40, -headerLength - 8)),
+      lengthDelta: fc.oneof(
+        fc.constant(0),
+        fc.integer({ min: -20, max: 20 }),
+        fc.constantFrom(2 ** 40, -headerLength - 8),
+      ),
       dataDelta: fc.integer({ min: -8, max: 8 }),
     });
     fuzz(rewrite, 400, ({ key, field, value, duplicate, lengthDelta, dataDelta }) => {
@@ -111,12 +136,19 @@ describe('safetensors from strangers', () => {
       let text = JSON.stringify(h);
       if (duplicate) text = text.replace(/^\{/, `{"${key}":${JSON.stringify(h[key] ?? 0)},`);
       const json = new TextEncoder().encode(text);
-      const body = dataDelta >= 0 ? Uint8Array.from([...data, ...new Uint8Array(dataDelta)]) : data.subarray(0, data.length + dataDelta);
+      const body =
+        dataDelta >= 0
+          ? Uint8Array.from([...data, ...new Uint8Array(dataDelta)])
+          : data.subarray(0, data.length + dataDelta);
       const file = new Uint8Array(8 + json.length + body.length);
       new DataView(file.buffer).setBigUint64(0, BigInt(Math.max(0, json.length + lengthDelta)), true);
       file.set(json, 8);
       file.set(body, 8 + json.length);
-      readsOrRefuses(() => readSafetensors(file, 'w.safetensors'), TensorFileError, (m) => consistent(m.values()));
+      readsOrRefuses(
+        () => readSafetensors(file, 'w.safetensors'),
+        TensorFileError,
+        (m) => consistent(m.values()),
+      );
     });
   });
 });
@@ -129,22 +161,55 @@ describe('.npy arrays from strangers', () => {
 
   it('returns a consistent tensor or refuses with TensorFileError, for random byte damage', () => {
     fuzz(fc.array(byteEdit, { minLength: 1, maxLength: 4 }), 400, (edits) => {
-      readsOrRefuses(() => readNpy(editBytes(VALID_NPY, edits, 128), 'x.npy'), TensorFileError, (t) => consistent([t]));
+      readsOrRefuses(
+        () => readNpy(editBytes(VALID_NPY, edits, 128), 'x.npy'),
+        TensorFileError,
+        (t) => consistent([t]),
+      );
     });
   });
 
   it('likewise for header dicts rewritten at random: dtype, shape, order, length field', () => {
     const dict = fc.record({
-      descr: fc.constantFrom("'<f4'", "'>f8'", "'|u1'", "'<i8'", "'<c8'", "'|O'", "'<U5'", "'<f16'", "'f4'", "[('a', '<f4')]", '3', "'|b1'", "'<f2'"),
+      descr: fc.constantFrom(
+        "'<f4'",
+        "'>f8'",
+        "'|u1'",
+        "'<i8'",
+        "'<c8'",
+        "'|O'",
+        "'<U5'",
+        "'<f16'",
+        "'f4'",
+        "[('a', '<f4')]",
+        '3',
+        "'|b1'",
+        "'<f2'",
+      ),
       order: fc.constantFrom('False', 'True', "'no'", '0'),
-      shape: fc.oneof(fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 4 }).map((d) => `(${d.join(', ')}${d.length === 1 ? ',' : ''})`), fc.constantFrom('(-1, 3)', '(99999999999999999999,)', '(2**40,)', '[1, 2]', '(1.5,)', '()', '(4294967296, 4294967296)')),
+      shape: fc.oneof(
+        fc
+          .array(fc.integer({ min: 0, max: 6 }), { maxLength: 4 })
+          .map((d) => `(${d.join(', ')}${d.length === 1 ? ',' : ''})`),
+        fc.constantFrom(
+          '(-1, 3)',
+          '(99999999999999999999,)',
+          '(2**40,)',
+          '[1, 2]',
+          '(1.5,)',
+          '()',
+          '(4294967296, 4294967296)',
+        ),
+      ),
       extraKey: fc.boolean(),
       dataBytes: fc.nat({ max: 400 }),
       version: fc.constantFrom(1, 2, 3, 4),
       lengthDelta: fc.integer({ min: -4, max: 4 }),
     });
     fuzz(dict, 400, ({ descr, order, shape, extraKey, dataBytes, version, lengthDelta }) => {
-      const text = headerOf(`{'descr': ${descr}, 'fortran_order': ${order}, 'shape': ${shape}, ${extraKey ? "'x': 1, " : ''}}`);
+      const text = headerOf(
+        `{'descr': ${descr}, 'fortran_order': ${order}, 'shape': ${shape}, ${extraKey ? "'x': 1, " : ''}}`,
+      );
       const head = new TextEncoder().encode(text);
       const lenBytes = version === 1 ? 2 : 4;
       const file = new Uint8Array(8 + lenBytes + head.length + dataBytes);
@@ -154,7 +219,11 @@ describe('.npy arrays from strangers', () => {
       if (version === 1) view.setUint16(8, Math.min(declared, 0xffff), true);
       else view.setUint32(8, declared, true);
       file.set(head, 8 + lenBytes);
-      readsOrRefuses(() => readNpy(file, 'x.npy'), TensorFileError, (t) => consistent([t]));
+      readsOrRefuses(
+        () => readNpy(file, 'x.npy'),
+        TensorFileError,
+        (t) => consistent([t]),
+      );
     });
   });
 });
@@ -170,18 +239,28 @@ describe('images from strangers', () => {
   });
 
   it('returns pixels or refuses with ImageError, for random damage to a PNG and a JPEG', () => {
-    fuzz(fc.record({ png: fc.boolean(), edits: fc.array(byteEdit, { minLength: 1, maxLength: 3 }) }), 300, ({ png, edits }) => {
-      readsOrRefuses(() => decodeImage(editBytes(png ? PNG : JPEG, edits, 64), png ? 'a.png' : 'a.jpg'), ImageError, (img) => {
-        expect(img.data.length).toBe(img.width * img.height * 4);
-      });
-    });
+    fuzz(
+      fc.record({ png: fc.boolean(), edits: fc.array(byteEdit, { minLength: 1, maxLength: 3 }) }),
+      300,
+      ({ png, edits }) => {
+        readsOrRefuses(
+          () => decodeImage(editBytes(png ? PNG : JPEG, edits, 64), png ? 'a.png' : 'a.jpg'),
+          ImageError,
+          (img) => {
+            expect(img.data.length).toBe(img.width * img.height * 4);
+          },
+        );
+      },
+    );
   });
 
   it('refuses a PNG header declaring a giant image before allocating its pixels', () => {
     const giant = Uint8Array.from(PNG);
     new DataView(giant.buffer).setUint32(16, 100_000);
     new DataView(giant.buffer).setUint32(20, 100_000);
-    const { ms } = timed(() => expect(() => decodeImage(giant, 'giant.png')).toThrow(/declares 100000x100000 pixels, more than the limit/));
+    const { ms } = timed(() =>
+      expect(() => decodeImage(giant, 'giant.png')).toThrow(/declares 100000x100000 pixels, more than the limit/),
+    );
     expect(ms).toBeLessThan(CASE_MS);
   });
 });

@@ -7,8 +7,28 @@ import { checkShapesAgainstReference, expectBackendAgrees } from './model-run.ts
 describe('random valid models (cpu)', () => {
   it('generates a variety of layers (the generator is not stuck on one kind)', () => {
     const sources = fc.sample(validModel(), { seed: FUZZ_SEED, numRuns: 100 }).map((m) => m.source);
-    for (const op of ['Conv2d(', 'MaxPool2d(', 'AvgPool2d(', 'AdaptiveAvgPool2d(', 'BatchNorm2d(', 'Add()', 'Linear(', 'Softmax(', "'same'", 'ceil_mode=True', 'groups=', 'dilation=', "padding_mode='reflect'", "padding_mode='circular'", 'count_include_pad=False', 'divisor_override=']) {
-      expect(sources.some((s) => s.includes(op)), `no generated model uses ${op}`).toBe(true);
+    for (const op of [
+      'Conv2d(',
+      'MaxPool2d(',
+      'AvgPool2d(',
+      'AdaptiveAvgPool2d(',
+      'BatchNorm2d(',
+      'Add()',
+      'Linear(',
+      'Softmax(',
+      "'same'",
+      'ceil_mode=True',
+      'groups=',
+      'dilation=',
+      "padding_mode='reflect'",
+      "padding_mode='circular'",
+      'count_include_pad=False',
+      'divisor_override=',
+    ]) {
+      expect(
+        sources.some((s) => s.includes(op)),
+        `no generated model uses ${op}`,
+      ).toBe(true);
     }
     expect(sources.some((s) => /Concat|Cat\(/.test(s))).toBe(true);
   });

@@ -45,7 +45,9 @@ describe('golden shapes through `cnnc check --json`', () => {
       const { c, run, json } = await checkJson(id);
       expect(json.diagnostics, run.stderr).toEqual([]);
       expect(run.code).toBe(0);
-      const nodes = new Map<string, unknown>(json.models[0].nodes.map((n: { name: string; shape: unknown }) => [n.name, n.shape]));
+      const nodes = new Map<string, unknown>(
+        json.models[0].nodes.map((n: { name: string; shape: unknown }) => [n.name, n.shape]),
+      );
       const expected = { ...(c.intermediateShapes ?? {}), [c.layers[c.layers.length - 1].name]: c.outputShape };
       for (const [name, shape] of Object.entries(expected)) expect(nodes.get(name), name).toEqual(shape);
       expect(nodes.size).toBe(c.layers.length);
@@ -61,8 +63,11 @@ describe('golden shapes through `cnnc check --json`', () => {
       expect(errors.map((d: { line: number }) => d.line)).toContain(line);
       expect(errors[0].code).toBe(CATALOGUE[EXPECTED_CODE[id]].code);
       // layers that ran before the error keep PyTorch's shapes
-      const nodes = new Map<string, unknown>(json.models[0].nodes.map((n: { name: string; shape: unknown }) => [n.name, n.shape]));
-      for (const [name, shape] of Object.entries(c.intermediateShapes ?? {})) expect(nodes.get(name), name).toEqual(shape);
+      const nodes = new Map<string, unknown>(
+        json.models[0].nodes.map((n: { name: string; shape: unknown }) => [n.name, n.shape]),
+      );
+      for (const [name, shape] of Object.entries(c.intermediateShapes ?? {}))
+        expect(nodes.get(name), name).toEqual(shape);
     });
   }
 });

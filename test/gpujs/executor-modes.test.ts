@@ -37,9 +37,20 @@ describe('gpu.js executor: asking for a backend', () => {
 
   it('a parameter missing from both the plan and the weights is a clear error', async () => {
     const p = planOf({ x: [1, 2] }, [
-      step({ nodes: ['fc'], op: 'linear', attrs: { in_features: 2, out_features: 1, bias: false }, inputs: ['x'], inputShapes: [[1, 2]], params: { weight: 'fc.weight' }, output: 'fc', outputShape: [1, 1] }),
+      step({
+        nodes: ['fc'],
+        op: 'linear',
+        attrs: { in_features: 2, out_features: 1, bias: false },
+        inputs: ['x'],
+        inputShapes: [[1, 2]],
+        params: { weight: 'fc.weight' },
+        output: 'fc',
+        outputShape: [1, 1],
+      }),
     ]);
-    await expect(createGpuJsExecutor(p, new Map(), 'cpu')).rejects.toThrow(/'fc.weight' is neither inline in the plan nor in the weights/);
+    await expect(createGpuJsExecutor(p, new Map(), 'cpu')).rejects.toThrow(
+      /'fc.weight' is neither inline in the plan nor in the weights/,
+    );
   });
 
   it('a destroyed executor refuses to run', async () => {

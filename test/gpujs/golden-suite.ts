@@ -20,7 +20,8 @@ export function goldenSuite(mode: GpuJsMode): void {
       it(`${c.kind} ${c.id}`, async () => {
         const g = goldenPlan(c);
         expect(g.shapes.get(c.layers[c.layers.length - 1].name)).toEqual(c.outputShape);
-        for (const [layer, shape] of Object.entries(c.intermediateShapes ?? {})) expect(g.shapes.get(layer), layer).toEqual(shape);
+        for (const [layer, shape] of Object.entries(c.intermediateShapes ?? {}))
+          expect(g.shapes.get(layer), layer).toEqual(shape);
         const exec = await createGpuJsExecutor(g.plan, g.weights, mode);
         open.push(exec);
         expect(exec.backend).toBe(mode);

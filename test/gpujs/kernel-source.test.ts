@@ -18,7 +18,21 @@ const code = (source: string) =>
 describe('gpujsKernelSource', () => {
   it('covers every op of the golden cases', () => {
     expect(new Set(steps.map((s) => s.op))).toEqual(
-      new Set(['conv2d', 'maxpool2d', 'avgpool2d', 'adaptive_avgpool2d', 'batchnorm2d', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'flatten', 'linear', 'add', 'concat']),
+      new Set([
+        'conv2d',
+        'maxpool2d',
+        'avgpool2d',
+        'adaptive_avgpool2d',
+        'batchnorm2d',
+        'relu',
+        'leaky_relu',
+        'sigmoid',
+        'tanh',
+        'flatten',
+        'linear',
+        'add',
+        'concat',
+      ]),
     );
   });
 
@@ -107,11 +121,32 @@ describe('gpujsKernelSource', () => {
   });
 
   it('reports what it cannot generate', () => {
-    const relu = step({ nodes: ['r'], op: 'relu', attrs: {}, inputs: ['x'], inputShapes: [[1, 2]], output: 'r', outputShape: [1, 2] });
-    expect(() => gpujsKernelSource({ ...relu, op: 'dropout' } as unknown as PlanStep)).toThrow(/no kernel for op 'dropout'/);
+    const relu = step({
+      nodes: ['r'],
+      op: 'relu',
+      attrs: {},
+      inputs: ['x'],
+      inputShapes: [[1, 2]],
+      output: 'r',
+      outputShape: [1, 2],
+    });
+    expect(() => gpujsKernelSource({ ...relu, op: 'dropout' } as unknown as PlanStep)).toThrow(
+      /no kernel for op 'dropout'/,
+    );
     expect(() => gpujsKernelSource({ ...relu, outputShape: [1, 0] } as PlanStep)).toThrow(/empty output/);
     expect(() => gpujsKernelSource({ ...hostileStep, params: {} } as PlanStep)).toThrow(/has no 'weight' parameter/);
-    const add = step({ nodes: ['a'], op: 'add', attrs: {}, inputs: ['x', 'y'], inputShapes: [[1, 2], [2, 1]], output: 'a', outputShape: [1, 2] });
+    const add = step({
+      nodes: ['a'],
+      op: 'add',
+      attrs: {},
+      inputs: ['x', 'y'],
+      inputShapes: [
+        [1, 2],
+        [2, 1],
+      ],
+      output: 'a',
+      outputShape: [1, 2],
+    });
     expect(() => gpujsKernelSource(add)).toThrow(/broadcasting is not supported/);
   });
 });

@@ -4,7 +4,9 @@ import type { Epilogue, Plan, PlanParam, PlanStep } from '../../compiler/4-plan/
 
 export const NO_EPILOGUE: Epilogue = { residual: null, activation: null };
 
-export function step<K extends OpName>(s: Omit<PlanStep<K>, 'epilogue' | 'params'> & Partial<Pick<PlanStep<K>, 'epilogue' | 'params'>>): PlanStep {
+export function step<K extends OpName>(
+  s: Omit<PlanStep<K>, 'epilogue' | 'params'> & Partial<Pick<PlanStep<K>, 'epilogue' | 'params'>>,
+): PlanStep {
   return { params: {}, epilogue: NO_EPILOGUE, ...s } as PlanStep;
 }
 
@@ -18,7 +20,11 @@ export function planOf(inputs: Record<string, readonly number[]>, steps: PlanSte
     params,
     buffers: [
       ...Object.entries(inputs).map(([id, shape]) => ({ id, shape, role: 'input' as const })),
-      ...steps.map((s, k) => ({ id: s.output, shape: s.outputShape, role: k === steps.length - 1 ? ('output' as const) : ('intermediate' as const) })),
+      ...steps.map((s, k) => ({
+        id: s.output,
+        shape: s.outputShape,
+        role: k === steps.length - 1 ? ('output' as const) : ('intermediate' as const),
+      })),
     ],
     steps,
   };

@@ -18,9 +18,21 @@ const RGB_MODEL = `model M {
 }
 `;
 const rgbModel = writeFile(dir, 'rgb.cnn', RGB_MODEL);
-const greyModel = writeFile(dir, 'grey.cnn', 'model G {\n  input x: [1, 1, 8, 8]\n  conv: Conv2d(1, 1, kernel_size=3, padding=1)\n  output conv\n}\n');
+const greyModel = writeFile(
+  dir,
+  'grey.cnn',
+  'model G {\n  input x: [1, 1, 8, 8]\n  conv: Conv2d(1, 1, kernel_size=3, padding=1)\n  output conv\n}\n',
+);
 const imageA = writeFile(dir, 'a.png', pngBytes(8, 8, rgba(8, 8, pattern)));
-const imageB = writeFile(dir, 'b.png', pngBytes(8, 8, rgba(8, 8, (x, y) => pattern(y, x))));
+const imageB = writeFile(
+  dir,
+  'b.png',
+  pngBytes(
+    8,
+    8,
+    rgba(8, 8, (x, y) => pattern(y, x)),
+  ),
+);
 const small = writeFile(dir, 'small.png', pngBytes(4, 4, rgba(4, 4, pattern)));
 const out = (name: string) => join(dir, `out-${name}`);
 const npy = (path: string) => readNpy(readFileSync(path));
@@ -29,7 +41,15 @@ describe('batches', () => {
   it('a folder of images is one batch, in name order, with one PNG per image', async () => {
     const folder = join(dir, 'photos');
     mkdirSync(folder);
-    writeFile(folder, '2.png', pngBytes(8, 8, rgba(8, 8, (x, y) => pattern(y, x))));
+    writeFile(
+      folder,
+      '2.png',
+      pngBytes(
+        8,
+        8,
+        rgba(8, 8, (x, y) => pattern(y, x)),
+      ),
+    );
     writeFile(folder, '1.png', pngBytes(8, 8, rgba(8, 8, pattern)));
     writeFile(folder, 'notes.txt', 'not an image');
     const run = await runCli(['run', rgbModel, '--input', `x=${folder}`, '--png', '--out', out('folder')]);
@@ -46,7 +66,16 @@ describe('batches', () => {
   });
 
   it('repeated --input for one name stacks the files', async () => {
-    const run = await runCli(['run', rgbModel, '--input', `x=${imageA}`, '--input', `x=${imageB}`, '--out', out('repeat')]);
+    const run = await runCli([
+      'run',
+      rgbModel,
+      '--input',
+      `x=${imageA}`,
+      '--input',
+      `x=${imageB}`,
+      '--out',
+      out('repeat'),
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(npy(join(out('repeat'), 'relu.npy')).shape).toEqual([2, 2, 8, 8]);
   });
@@ -55,7 +84,9 @@ describe('batches', () => {
     const fixed = writeFile(dir, 'fixed.cnn', RGB_MODEL.replace('[N, 3, 8, 8]', '[1, 3, 8, 8]'));
     const run = await runCli(['run', fixed, '--input', `x=${imageA}`, '--input', `x=${imageB}`, '--out', out('fixed')]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('input `x` is declared [1, 3, 8, 8], a batch of 1, but 2 files give 2 samples; declare `input x: [N, 3, 8, 8]`');
+    expect(run.stderr).toContain(
+      'input `x` is declared [1, 3, 8, 8], a batch of 1, but 2 files give 2 samples; declare `input x: [N, 3, 8, 8]`',
+    );
   });
 
   it('images of different sizes need --resize', async () => {
@@ -64,7 +95,18 @@ describe('batches', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('the files of a batch must have one shape');
     expect(run.stderr).toContain('add --resize');
-    const resized = await runCli(['run', sym, '--input', `x=${imageA}`, '--input', `x=${small}`, '--resize', '6x5', '--out', out('sizes')]);
+    const resized = await runCli([
+      'run',
+      sym,
+      '--input',
+      `x=${imageA}`,
+      '--input',
+      `x=${small}`,
+      '--resize',
+      '6x5',
+      '--out',
+      out('sizes'),
+    ]);
     expect(resized.code, resized.stderr).toBe(0);
     expect(npy(join(out('sizes'), 'relu.npy')).shape).toEqual([2, 2, 6, 5]);
   });
@@ -74,7 +116,11 @@ describe('fitting images to the model', () => {
   it('a size other than the declared one is an error that names both; --resize fixes it', async () => {
     const run = await runCli(['run', rgbModel, '--input', `x=${small}`, '--out', out('size')]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('cnnc: error: E0408: input `x` [N, 3, 8, 8] takes images of height 8 and width 8, but `' + small + '` is 4 high and 4 wide; add --resize');
+    expect(run.stderr).toContain(
+      'cnnc: error: E0408: input `x` [N, 3, 8, 8] takes images of height 8 and width 8, but `' +
+        small +
+        '` is 4 high and 4 wide; add --resize',
+    );
     const fixed = await runCli(['run', rgbModel, '--input', `x=${small}`, '--resize', '--out', out('size')]);
     expect(fixed.code, fixed.stderr).toBe(0);
     expect(fixed.stderr).toContain('-> [1, 3, 8, 8] (resized)');
@@ -85,7 +131,16 @@ describe('fitting images to the model', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('takes 1 channel (grey), but `' + imageA + '` is a colour image (RGB); add --grey');
     expect((await runCli(['run', greyModel, '--input', `x=${imageA}`, '--grey', '--out', out('grey')])).code).toBe(0);
-    const greyImage = writeFile(dir, 'grey.png', pngBytes(8, 8, rgba(8, 8, (x) => [x * 9, x * 9, x * 9]), 0));
+    const greyImage = writeFile(
+      dir,
+      'grey.png',
+      pngBytes(
+        8,
+        8,
+        rgba(8, 8, (x) => [x * 9, x * 9, x * 9]),
+        0,
+      ),
+    );
     expect((await runCli(['run', greyModel, '--input', `x=${greyImage}`, '--out', out('grey')])).code).toBe(0);
   });
 
@@ -101,7 +156,11 @@ describe('fitting images to the model', () => {
     const r1 = await runCli(['run', flat, '--input', `x=${imageA}`, '--out', out('flat')]);
     expect(r1.code).toBe(1);
     expect(r1.stderr).toContain('input `x` [1, 192] is not [N, C, H, W]: images fit only 4-D inputs');
-    const four = writeFile(dir, 'four.cnn', 'model F {\n  input x: [1, 4, 8, 8]\n  conv: Conv2d(4, 1, kernel_size=1)\n  output conv\n}\n');
+    const four = writeFile(
+      dir,
+      'four.cnn',
+      'model F {\n  input x: [1, 4, 8, 8]\n  conv: Conv2d(4, 1, kernel_size=1)\n  output conv\n}\n',
+    );
     const r2 = await runCli(['run', four, '--input', `x=${imageA}`, '--out', out('four')]);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain('input `x` [1, 4, 8, 8] takes 4 channels, but images give 1 (grey) or 3 (RGB)');
@@ -120,7 +179,9 @@ describe('bad image files exit 1 with a clear error', () => {
     const path = writeFile(dir, name, content);
     const run = await runCli(['run', rgbModel, '--input', `x=${path}`, '--out', out('bad')]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`cnnc: error: E0408: \`${path}\` ${message}${run.stderr.slice(run.stderr.indexOf(message) + message.length)}`);
+    expect(run.stderr).toBe(
+      `cnnc: error: E0408: \`${path}\` ${message}${run.stderr.slice(run.stderr.indexOf(message) + message.length)}`,
+    );
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -132,8 +193,12 @@ describe('bad image files exit 1 with a clear error', () => {
   });
 
   it('normalisation flags that fit no input are usage errors or warnings', async () => {
-    expect((await runCli(['run', rgbModel, '--input', `x=${imageA}`, '--preset', 'cifar', '--out', out('bad')])).code).toBe(2);
-    expect((await runCli(['run', rgbModel, '--input', `x=${imageA}`, '--scale', 'x', '--out', out('bad')])).code).toBe(2);
+    expect(
+      (await runCli(['run', rgbModel, '--input', `x=${imageA}`, '--preset', 'cifar', '--out', out('bad')])).code,
+    ).toBe(2);
+    expect((await runCli(['run', rgbModel, '--input', `x=${imageA}`, '--scale', 'x', '--out', out('bad')])).code).toBe(
+      2,
+    );
     const mean = await runCli(['run', rgbModel, '--input', `x=${imageA}`, '--mean', '0.5,0.5', '--out', out('bad')]);
     expect(mean.code).toBe(1);
     expect(mean.stderr).toContain('--mean has 2 values, but input `x` [N, 3, 8, 8] has 3 channels');
@@ -142,7 +207,19 @@ describe('bad image files exit 1 with a clear error', () => {
 
 describe('--tap', () => {
   it('writes a layer the passes would fuse away, with its own (pre-ReLU) values', async () => {
-    const run = await runCli(['run', rgbModel, '--input', `x=${imageA}`, '--tap', 'conv', '--png', '--seed', '3', '--out', out('tap')]);
+    const run = await runCli([
+      'run',
+      rgbModel,
+      '--input',
+      `x=${imageA}`,
+      '--tap',
+      'conv',
+      '--png',
+      '--seed',
+      '3',
+      '--out',
+      out('tap'),
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const conv = npy(join(out('tap'), 'conv.npy'));
     const relu = npy(join(out('tap'), 'relu.npy'));
@@ -164,8 +241,21 @@ describe('--tap', () => {
   });
 
   it('tap values equal the reference interpreter on the same tensor', async () => {
-    const model = writeFile(dir, 'inline.cnn', 'model I {\n  input x: [1, 1, 3, 3]\n  conv: Conv2d(1, 1, kernel_size=2, bias=False) { weight = [[1, -2], [3, -4]] }\n  relu: ReLU()\n  output relu\n}\n');
-    const img = writeFile(dir, 'tiny.png', pngBytes(3, 3, rgba(3, 3, (x, y) => [x * 50 + y * 10, x * 50 + y * 10, x * 50 + y * 10]), 0));
+    const model = writeFile(
+      dir,
+      'inline.cnn',
+      'model I {\n  input x: [1, 1, 3, 3]\n  conv: Conv2d(1, 1, kernel_size=2, bias=False) { weight = [[1, -2], [3, -4]] }\n  relu: ReLU()\n  output relu\n}\n',
+    );
+    const img = writeFile(
+      dir,
+      'tiny.png',
+      pngBytes(
+        3,
+        3,
+        rgba(3, 3, (x, y) => [x * 50 + y * 10, x * 50 + y * 10, x * 50 + y * 10]),
+        0,
+      ),
+    );
     const run = await runCli(['run', model, '--input', `x=${img}`, '--tap', 'conv', '--out', out('tap3')]);
     expect(run.code, run.stderr).toBe(0);
     const graph = check(readFileSync(model, 'utf8')).graphs[0];
@@ -178,9 +268,34 @@ describe('--tap', () => {
 });
 
 describe('top-k tables of 2-D outputs', () => {
-  const logits = writeFile(dir, 'logits.cnn', 'model L {\n  input x: [N, 1, 1, 2]\n  flat: Flatten()\n  fc: Linear(2, 4, bias=False) { weight = [[1, 0], [0, 1], [1, 1], [-1, 0]] }\n  output fc\n}\n');
-  const probs = writeFile(dir, 'probs.cnn', 'model P {\n  input x: [N, 1, 1, 2]\n  flat: Flatten()\n  fc: Linear(2, 4, bias=False) { weight = [[1, 0], [0, 1], [1, 1], [-1, 0]] }\n  sm: Softmax(dim=1)\n  output sm\n}\n');
-  const img = writeFile(dir, 'two.png', pngBytes(2, 1, rgba(2, 1, (x) => [[2, 2, 2], [1, 1, 1]][x] as [number, number, number]), 0));
+  const logits = writeFile(
+    dir,
+    'logits.cnn',
+    'model L {\n  input x: [N, 1, 1, 2]\n  flat: Flatten()\n  fc: Linear(2, 4, bias=False) { weight = [[1, 0], [0, 1], [1, 1], [-1, 0]] }\n  output fc\n}\n',
+  );
+  const probs = writeFile(
+    dir,
+    'probs.cnn',
+    'model P {\n  input x: [N, 1, 1, 2]\n  flat: Flatten()\n  fc: Linear(2, 4, bias=False) { weight = [[1, 0], [0, 1], [1, 1], [-1, 0]] }\n  sm: Softmax(dim=1)\n  output sm\n}\n',
+  );
+  const img = writeFile(
+    dir,
+    'two.png',
+    pngBytes(
+      2,
+      1,
+      rgba(
+        2,
+        1,
+        (x) =>
+          [
+            [2, 2, 2],
+            [1, 1, 1],
+          ][x] as [number, number, number],
+      ),
+      0,
+    ),
+  );
 
   it('prints the largest scores first, with softmax probabilities of logits', async () => {
     const run = await runCli(['run', logits, '--input', `x=${img}`, '--top-k', '3', '--out', out('topk')]);

@@ -22,7 +22,11 @@ describe('decodeImage: PNG', () => {
   });
 
   it('keeps the alpha channel of an RGBA PNG and says it has one', () => {
-    const withAlpha = rgba(W, H, (x, y) => [...pattern(x, y).slice(0, 3), x * 20] as unknown as [number, number, number, number]);
+    const withAlpha = rgba(
+      W,
+      H,
+      (x, y) => [...pattern(x, y).slice(0, 3), x * 20] as unknown as [number, number, number, number],
+    );
     const img = decodeImage(pngBytes(W, H, withAlpha, 6), 'rgba.png');
     expect(img.alpha).toBe(true);
     expect(img.data[4 * 2 + 3]).toBe(40);
@@ -31,7 +35,9 @@ describe('decodeImage: PNG', () => {
   it('refuses a truncated PNG, wherever it is cut', () => {
     const bytes = pngBytes(W, H, pixels, 2);
     for (const cut of [bytes.length - 1, bytes.length - 13, Math.floor(bytes.length / 2), 40, 20]) {
-      expect(() => decodeImage(bytes.subarray(0, cut), 'cut.png'), `cut at ${cut}`).toThrow(/`cut.png` is a truncated( or corrupt)? PNG/);
+      expect(() => decodeImage(bytes.subarray(0, cut), 'cut.png'), `cut at ${cut}`).toThrow(
+        /`cut.png` is a truncated( or corrupt)? PNG/,
+      );
     }
   });
 
@@ -46,7 +52,9 @@ describe('decodeImage: PNG', () => {
     const view = new DataView(bytes.buffer);
     view.setUint32(16, 200_000);
     view.setUint32(20, 200_000);
-    expect(() => decodeImage(bytes, 'huge.png')).toThrow(/declares 200000x200000 pixels, more than the limit of 100 megapixels/);
+    expect(() => decodeImage(bytes, 'huge.png')).toThrow(
+      /declares 200000x200000 pixels, more than the limit of 100 megapixels/,
+    );
   });
 });
 
@@ -63,21 +71,43 @@ describe('decodeImage: JPEG', () => {
   it('refuses a truncated JPEG instead of decoding half a picture', () => {
     const bytes = jpegBytes(W, H, pixels);
     for (const cut of [bytes.length - 2, Math.floor(bytes.length / 2), 30]) {
-      expect(() => decodeImage(bytes.subarray(0, cut), 'cut.jpg'), `cut at ${cut}`).toThrow(/`cut.jpg` is a truncated JPEG/);
+      expect(() => decodeImage(bytes.subarray(0, cut), 'cut.jpg'), `cut at ${cut}`).toThrow(
+        /`cut.jpg` is a truncated JPEG/,
+      );
     }
   });
 });
 
 describe('format detection', () => {
   it('goes by the first bytes, not the name', () => {
-    expect(detectFormat(pngBytes(1, 1, rgba(1, 1, () => [1, 2, 3])))).toBe('png');
-    expect(detectFormat(jpegBytes(1, 1, rgba(1, 1, () => [1, 2, 3])))).toBe('jpeg');
+    expect(
+      detectFormat(
+        pngBytes(
+          1,
+          1,
+          rgba(1, 1, () => [1, 2, 3]),
+        ),
+      ),
+    ).toBe('png');
+    expect(
+      detectFormat(
+        jpegBytes(
+          1,
+          1,
+          rgba(1, 1, () => [1, 2, 3]),
+        ),
+      ),
+    ).toBe('jpeg');
     expect(detectFormat(new TextEncoder().encode('GIF89a...'))).toBeNull();
   });
 
   it('names the format of a file that is no PNG or JPEG', () => {
-    expect(() => decodeImage(new TextEncoder().encode('GIF89a\x01\x00'), 'anim.png')).toThrow('`anim.png` is not a PNG or JPEG image (it is a GIF); it starts with bytes 47 49 46 38');
+    expect(() => decodeImage(new TextEncoder().encode('GIF89a\x01\x00'), 'anim.png')).toThrow(
+      '`anim.png` is not a PNG or JPEG image (it is a GIF); it starts with bytes 47 49 46 38',
+    );
     expect(() => decodeImage(new Uint8Array(0), 'empty.png')).toThrow('(the file is empty)');
-    expect(() => decodeImage(new TextEncoder().encode('hello'), 'text.jpg')).toThrow(/not a PNG or JPEG image; it starts with bytes 68 65 6c 6c/);
+    expect(() => decodeImage(new TextEncoder().encode('hello'), 'text.jpg')).toThrow(
+      /not a PNG or JPEG image; it starts with bytes 68 65 6c 6c/,
+    );
   });
 });

@@ -16,7 +16,9 @@ function sample(): ReturnType<typeof tensor> {
   return tensor([1, 3, 3, 4], d);
 }
 
-const pixel = (png: PNG, x: number, y: number) => [...png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3)];
+const pixel = (png: PNG, x: number, y: number) => [
+  ...png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3),
+];
 
 describe('featureGrid', () => {
   const t = sample();
@@ -43,7 +45,12 @@ describe('featureGrid', () => {
     for (let v = 0; v < 12; v++) {
       const [r, c] = [Math.floor(v / 4), v % 4];
       const want = Math.round((v / 11) * 255);
-      for (const [dx, dy] of [[0, 0], [4, 4], [2, 3]]) expect(pixel(png, x + c * 5 + dx, y + r * 5 + dy), `value ${v}`).toEqual([want, want, want]);
+      for (const [dx, dy] of [
+        [0, 0],
+        [4, 4],
+        [2, 3],
+      ])
+        expect(pixel(png, x + c * 5 + dx, y + r * 5 + dy), `value ${v}`).toEqual([want, want, want]);
     }
   });
 
@@ -61,14 +68,16 @@ describe('featureGrid', () => {
     const { x, y } = grid.tiles[0];
     expect(pixel(png, x - 1, y - 1)).toEqual([160, 160, 160]);
     let ink = 0;
-    for (let yy = y + 3 * 5 + 2; yy < y + 3 * 5 + 40; yy++) for (let xx = x - 1; xx < x + 40; xx++) if (pixel(png, xx, yy)[0] === 0) ink++;
+    for (let yy = y + 3 * 5 + 2; yy < y + 3 * 5 + 40; yy++)
+      for (let xx = x - 1; xx < x + 40; xx++) if (pixel(png, xx, yy)[0] === 0) ink++;
     expect(ink).toBeGreaterThan(40);
   });
 
   it('draws a colour bar legend from the min colour to the max colour, with tick marks at both ends', () => {
     const { x, y, width, height } = grid.legend;
     const mid = y + Math.floor(height / 2);
-    for (const k of [1, Math.floor(width / 2), width - 2]) expect(pixel(png, x + k, mid)).toEqual(colour('grey', k / (width - 1)));
+    for (const k of [1, Math.floor(width / 2), width - 2])
+      expect(pixel(png, x + k, mid)).toEqual(colour('grey', k / (width - 1)));
     // the ticks are black lines through the bar's ends, reaching below it
     for (const k of [0, width - 1]) expect(pixel(png, x + k, y + height + 2)).toEqual([0, 0, 0]);
     expect(pixel(png, x + 1, y + height + 2)).toEqual([255, 255, 255]);
@@ -102,7 +111,17 @@ describe('layout helpers', () => {
   });
 
   it('formats values with three significant digits', () => {
-    expect([0, 1, -1, 0.5, 1234.5, 0.000123, -45678, NaN, Infinity].map(formatValue)).toEqual(['0', '1', '-1', '0.5', '1230', '1.23e-4', '-4.57e+4', 'NaN', 'inf']);
+    expect([0, 1, -1, 0.5, 1234.5, 0.000123, -45678, NaN, Infinity].map(formatValue)).toEqual([
+      '0',
+      '1',
+      '-1',
+      '0.5',
+      '1230',
+      '1.23e-4',
+      '-4.57e+4',
+      'NaN',
+      'inf',
+    ]);
   });
 });
 

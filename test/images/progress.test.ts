@@ -10,12 +10,20 @@ import { pattern, pngBytes, rgba, tempDir, writeFile } from './helpers.ts';
 /** A stream that says it is a terminal (or not) and records what is written to it. */
 function fakeStream(isTTY: boolean): ProgressStream & { text: () => string } {
   const chunks: string[] = [];
-  return { isTTY, columns: 100, write: (s: string) => (chunks.push(s), true), text: () => chunks.join('') } as ProgressStream & { text: () => string };
+  return {
+    isTTY,
+    columns: 100,
+    write: (s: string) => (chunks.push(s), true),
+    text: () => chunks.join(''),
+  } as ProgressStream & { text: () => string };
 }
 
 function recorder() {
   const lines: string[] = [];
-  return { lines, io: { out: (t: string) => lines.push(`out:${t}`), err: (t: string) => lines.push(`err:${t}`), color: false } };
+  return {
+    lines,
+    io: { out: (t: string) => lines.push(`out:${t}`), err: (t: string) => lines.push(`err:${t}`), color: false },
+  };
 }
 
 describe('createProgress', () => {
@@ -54,10 +62,23 @@ describe('createProgress', () => {
 
 describe('cnnc run and the progress bar', () => {
   const dir = tempDir('progress');
-  const model = writeFile(dir, 'm.cnn', 'model M {\n  input x: [N, 3, 4, 4]\n  conv: Conv2d(3, 2, kernel_size=1)\n  output conv\n}\n');
+  const model = writeFile(
+    dir,
+    'm.cnn',
+    'model M {\n  input x: [N, 3, 4, 4]\n  conv: Conv2d(3, 2, kernel_size=1)\n  output conv\n}\n',
+  );
   const folder = join(dir, 'images');
   mkdirSync(folder);
-  for (const k of [1, 2, 3]) writeFile(folder, `${k}.png`, pngBytes(4, 4, rgba(4, 4, (x, y) => pattern(x + k, y))));
+  for (const k of [1, 2, 3])
+    writeFile(
+      folder,
+      `${k}.png`,
+      pngBytes(
+        4,
+        4,
+        rgba(4, 4, (x, y) => pattern(x + k, y)),
+      ),
+    );
   afterEach(() => setProgressStream(() => process.stderr));
 
   it('shows a bar for a folder of images on a terminal; stdout and stderr lines are all still there', async () => {
@@ -78,14 +99,27 @@ describe('cnnc run and the progress bar', () => {
     expect(piped.text()).toBe('');
     const tty = fakeStream(true);
     setProgressStream(() => tty);
-    expect((await runCli(['run', model, '--input', `x=${folder}`, '--no-progress', '--out', join(dir, 'out')])).code).toBe(0);
+    expect(
+      (await runCli(['run', model, '--input', `x=${folder}`, '--no-progress', '--out', join(dir, 'out')])).code,
+    ).toBe(0);
     expect(tty.text()).toBe('');
   });
 
   it('a single small image on a small model is not long work: no bar', async () => {
     const tty = fakeStream(true);
     setProgressStream(() => tty);
-    expect((await runCli(['run', model.replace('m.cnn', 'm.cnn'), '--input', `x=${join(folder, '1.png')}`, '--out', join(dir, 'out')])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          'run',
+          model.replace('m.cnn', 'm.cnn'),
+          '--input',
+          `x=${join(folder, '1.png')}`,
+          '--out',
+          join(dir, 'out'),
+        ])
+      ).code,
+    ).toBe(0);
     expect(tty.text()).toBe('');
   });
 });

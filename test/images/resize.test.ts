@@ -9,7 +9,10 @@ const close = (got: Float32Array, want: number[]) => {
 describe('resizeBilinear (align_corners=False, no antialias)', () => {
   it('upsamples 2x2 to 4x4 as torch.nn.functional.interpolate does', () => {
     // F.interpolate(torch.arange(4.).view(1, 1, 2, 2), size=(4, 4), mode='bilinear', align_corners=False)
-    close(resizeBilinear(new Float32Array([0, 1, 2, 3]), 1, 2, 2, 4, 4), [0, 0.25, 0.75, 1, 0.5, 0.75, 1.25, 1.5, 1.5, 1.75, 2.25, 2.5, 2, 2.25, 2.75, 3]);
+    close(
+      resizeBilinear(new Float32Array([0, 1, 2, 3]), 1, 2, 2, 4, 4),
+      [0, 0.25, 0.75, 1, 0.5, 0.75, 1.25, 1.5, 1.5, 1.75, 2.25, 2.5, 2, 2.25, 2.75, 3],
+    );
   });
 
   it('maps 3 samples to 5 with the clamped source index', () => {

@@ -35,7 +35,9 @@ describe('compile with taps', () => {
   });
 
   it('taps an input-reading layer of a model without blocks by its plain name', () => {
-    const c = compile('model M {\n  input x: [1, 1, 2, 2]\n  a: ReLU()\n  b: Sigmoid()\n  output b\n}\n', { taps: ['a'] });
+    const c = compile('model M {\n  input x: [1, 1, 2, 2]\n  a: ReLU()\n  b: Sigmoid()\n  output b\n}\n', {
+      taps: ['a'],
+    });
     expect(c.plan!.outputs.map((o) => [o.name, o.buffer])).toEqual([
       ['b', 'b'],
       ['a', 'a'],
@@ -45,7 +47,9 @@ describe('compile with taps', () => {
   it('refuses a layer that does not exist, with a suggestion', () => {
     const c = compile(SOURCE, { taps: ['b1.cnv'] });
     expect(c.ok).toBe(false);
-    expect(c.diagnostics.map((d) => [d.code, d.message])).toEqual([['UnknownName', 'cannot tap `b1.cnv`: `M` has no layer of that name']]);
+    expect(c.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['UnknownName', 'cannot tap `b1.cnv`: `M` has no layer of that name'],
+    ]);
     expect(JSON.stringify(c.diagnostics[0])).toContain('did you mean `b1.conv`?');
   });
 });

@@ -40,7 +40,13 @@ describe('defaultInit', () => {
   });
 
   it('draws conv and linear weights and biases from U(-1/sqrt(fan_in), 1/sqrt(fan_in))', () => {
-    const cases: [string, number][] = [['conv1.weight', 75], ['conv1.bias', 75], ['dw.weight', 18], ['fc.weight', 400], ['fc.bias', 400]];
+    const cases: [string, number][] = [
+      ['conv1.weight', 75],
+      ['conv1.bias', 75],
+      ['dw.weight', 18],
+      ['fc.weight', 400],
+      ['fc.bias', 400],
+    ];
     for (const [key, fanIn] of cases) {
       const bound = 1 / Math.sqrt(fanIn);
       const data = init.get(key)!.data;
@@ -51,7 +57,7 @@ describe('defaultInit', () => {
       expect(s.min, key).toBeLessThan(-bound * (data.length >= 64 ? 0.8 : 0.5));
       // Uniform on [-b, b]: mean 0 (std b/sqrt(3n)), variance b^2/3.
       expect(Math.abs(s.mean), key).toBeLessThan((5 * bound) / Math.sqrt(3 * data.length));
-      if (data.length >= 1000) expect(s.variance / (bound * bound / 3), key).toBeCloseTo(1, 1);
+      if (data.length >= 1000) expect(s.variance / ((bound * bound) / 3), key).toBeCloseTo(1, 1);
     }
   });
 
@@ -89,20 +95,33 @@ describe('defaultInit', () => {
     const r = mulberry32(1);
     // The published first outputs of mulberry32 for seed 1.
     expect([r(), r(), r()]).toEqual([0.6270739405881613, 0.002735721180215478, 0.5274470399599522]);
-    const fc = defaultInit([
-      { key: 'fc.weight', name: 'weight', shape: [2, 4], op: 'linear' },
-      { key: 'fc.bias', name: 'bias', shape: [2], op: 'linear' },
-    ], 42);
-    expect([...fc.get('fc.weight')!.data.slice(0, 3)]).toEqual([0.40517696738243103, 0.17069469392299652, -0.08208267390727997]);
+    const fc = defaultInit(
+      [
+        { key: 'fc.weight', name: 'weight', shape: [2, 4], op: 'linear' },
+        { key: 'fc.bias', name: 'bias', shape: [2], op: 'linear' },
+      ],
+      42,
+    );
+    expect([...fc.get('fc.weight')!.data.slice(0, 3)]).toEqual([
+      0.40517696738243103, 0.17069469392299652, -0.08208267390727997,
+    ]);
     expect([...fc.get('fc.bias')!.data]).toEqual([0.46304333209991455, -0.3203507959842682]);
     expect(hashSeed(42, 'fc.bias')).toBe(hashSeed(42, 'fc.bias'));
     expect(hashSeed(42, 'fc.bias')).not.toBe(hashSeed(43, 'fc.bias'));
   });
 
   it('refuses a bias without its weight, wrong-rank weights and bad names', () => {
-    expect(() => defaultInit([{ key: 'fc.bias', name: 'bias', shape: [4], op: 'linear' }], 1)).toThrow(/no matching weight \("fc.weight"\)/);
-    expect(() => defaultInit([{ key: 'c.weight', name: 'weight', shape: [4, 3], op: 'conv2d' }], 1)).toThrow(/conv2d weight has 4 dimensions/);
-    expect(() => defaultInit([{ key: 'c.running_mean', name: 'running_mean', shape: [4], op: 'linear' }], 1)).toThrow(/linear has no running_mean/);
-    expect(() => defaultInit([{ key: 'c.weight', name: 'weight', shape: [4, -1], op: 'linear' }], 1)).toThrow(/non-negative integers/);
+    expect(() => defaultInit([{ key: 'fc.bias', name: 'bias', shape: [4], op: 'linear' }], 1)).toThrow(
+      /no matching weight \("fc.weight"\)/,
+    );
+    expect(() => defaultInit([{ key: 'c.weight', name: 'weight', shape: [4, 3], op: 'conv2d' }], 1)).toThrow(
+      /conv2d weight has 4 dimensions/,
+    );
+    expect(() => defaultInit([{ key: 'c.running_mean', name: 'running_mean', shape: [4], op: 'linear' }], 1)).toThrow(
+      /linear has no running_mean/,
+    );
+    expect(() => defaultInit([{ key: 'c.weight', name: 'weight', shape: [4, -1], op: 'linear' }], 1)).toThrow(
+      /non-negative integers/,
+    );
   });
 });

@@ -15,7 +15,10 @@ function npy(dict: string, data: ArrayLike<number>, version: [number, number] = 
   const view = new DataView(out.buffer);
   if (prefix === 10) view.setUint16(8, padded.length, true);
   else view.setUint32(8, padded.length, true);
-  out.set(padded.split('').map((c) => c.charCodeAt(0)), prefix);
+  out.set(
+    padded.split('').map((c) => c.charCodeAt(0)),
+    prefix,
+  );
   out.set(Array.from(data), prefix + padded.length);
   return out;
 }
@@ -130,10 +133,13 @@ describe('npy dtype conversion', () => {
     expect(Array.from(readNpy(f).data)).toEqual([1, 2, 3, 4, 5, 6]);
     // 3-D: element (i, j, k) sits at i + 2*j + 6*k in the file and at 12*i + 4*j + k in C order.
     const fileOrder = new Float32Array(24);
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) fileOrder[i + 2 * j + 6 * k] = 100 * i + 10 * j + k;
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) fileOrder[i + 2 * j + 6 * k] = 100 * i + 10 * j + k;
     const t = readNpy(npy(header('<f4', '(2, 3, 4)', true), bytesOf(fileOrder)));
     expect(t.shape).toEqual([2, 3, 4]);
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) expect(t.data[12 * i + 4 * j + k]).toBe(100 * i + 10 * j + k);
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 3; j++)
+        for (let k = 0; k < 4; k++) expect(t.data[12 * i + 4 * j + k]).toBe(100 * i + 10 * j + k);
   });
 
   it('bigIntToFloat32 rounds once, ties to even', () => {
@@ -154,7 +160,11 @@ describe('npy refusals', () => {
     const badMagic = f.slice();
     badMagic[1] = 0x6e; // 'n'
     expect(refusal(badMagic).message).toMatch(/bad magic/);
-    for (const v of [[4, 0], [1, 1], [0, 0]]) {
+    for (const v of [
+      [4, 0],
+      [1, 1],
+      [0, 0],
+    ]) {
       const bad = f.slice();
       bad.set(v, 6);
       expect(refusal(bad).message).toMatch(new RegExp(`unsupported .npy format version ${v[0]}\\.${v[1]}`));
@@ -164,44 +174,72 @@ describe('npy refusals', () => {
   });
 
   it('object, structured and unsupported dtypes', () => {
-    expect(refusal(npy(header('|O', '(2,)'), new Array(16).fill(0))).message).toMatch(/object dtype '\|O' is not supported/);
+    expect(refusal(npy(header('|O', '(2,)'), new Array(16).fill(0))).message).toMatch(
+      /object dtype '\|O' is not supported/,
+    );
     const structured = "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }";
-    expect(refusal(npy(structured, new Array(8).fill(0))).message).toMatch(/structured \(record\) dtypes are not supported/);
-    expect(refusal(npy(header('<c8', '(1,)'), new Array(8).fill(0))).message).toMatch(/unsupported dtype '<c8' \(supported: /);
+    expect(refusal(npy(structured, new Array(8).fill(0))).message).toMatch(
+      /structured \(record\) dtypes are not supported/,
+    );
+    expect(refusal(npy(header('<c8', '(1,)'), new Array(8).fill(0))).message).toMatch(
+      /unsupported dtype '<c8' \(supported: /,
+    );
     expect(refusal(npy(header('<U3', '(1,)'), new Array(12).fill(0))).message).toMatch(/unsupported dtype '<U3'/);
     expect(refusal(npy(header('<M8[ns]', '(1,)'), new Array(8).fill(0))).message).toMatch(/unsupported dtype/);
     expect(refusal(npy(header('|f4', '(1,)'), new Array(4).fill(0))).message).toMatch(/no byte order/);
   });
 
   it('header not a Python dict literal (and never evaluated)', () => {
-    expect(refusal(npy("__import__('os').system('echo hi')", [])).message).toMatch(/not a Python dict literal .*unexpected name '__import__'/);
+    expect(refusal(npy("__import__('os').system('echo hi')", [])).message).toMatch(
+      /not a Python dict literal .*unexpected name '__import__'/,
+    );
     expect(refusal(npy('[1, 2]', [])).message).toMatch(/not a Python dict literal/);
-    expect(refusal(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)", data6)).message).toMatch(/not a Python dict literal/);
+    expect(refusal(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)", data6)).message).toMatch(
+      /not a Python dict literal/,
+    );
     expect(refusal(npy("{'descr': '<f4' 'fortran_order': False}", [])).message).toMatch(/expected ',' or '}'/);
-    expect(refusal(npy("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", data6)).message).toMatch(/duplicate key 'descr'/);
-    expect(refusal(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), } extra", data6)).message).toMatch(/after the literal/);
+    expect(
+      refusal(npy("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", data6)).message,
+    ).toMatch(/duplicate key 'descr'/);
+    expect(refusal(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), } extra", data6)).message).toMatch(
+      /after the literal/,
+    );
     expect(refusal(npy('('.repeat(100) + ')'.repeat(100), [])).message).toMatch(/nesting deeper/);
   });
 
   it('missing or unexpected keys, and a non-bool fortran_order', () => {
     expect(refusal(npy("{'descr': '<f4', 'shape': (2, 3), }", data6)).message).toMatch(/missing 'fortran_order'/);
-    expect(refusal(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'x': 1}", data6)).message).toMatch(/unexpected key 'x'/);
-    expect(refusal(npy("{'descr': '<f4', 'fortran_order': 0, 'shape': (2, 3), }", data6)).message).toMatch(/'fortran_order' must be True or False/);
+    expect(refusal(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'x': 1}", data6)).message).toMatch(
+      /unexpected key 'x'/,
+    );
+    expect(refusal(npy("{'descr': '<f4', 'fortran_order': 0, 'shape': (2, 3), }", data6)).message).toMatch(
+      /'fortran_order' must be True or False/,
+    );
   });
 
   it('shape not a tuple of non-negative ints', () => {
     for (const shape of ['[2, 3]', '(2, -3)', "('2',)", '(2.5,)', '6', '(6)', '(None,)', '(99999999999999999999,)']) {
-      expect(refusal(npy(header('<f4', shape), data6)).message, shape).toMatch(/'shape' must be a tuple of non-negative integers|not a Python dict literal/);
+      expect(refusal(npy(header('<f4', shape), data6)).message, shape).toMatch(
+        /'shape' must be a tuple of non-negative integers|not a Python dict literal/,
+      );
     }
-    expect(refusal(npy(header('<f4', '(2, -3)'), data6)).message).toMatch(/'shape' must be a tuple of non-negative integers \(found -3\)/);
+    expect(refusal(npy(header('<f4', '(2, -3)'), data6)).message).toMatch(
+      /'shape' must be a tuple of non-negative integers \(found -3\)/,
+    );
     expect(refusal(npy(header('<f4', '(6)'), data6)).message).toMatch(/'shape' must be a tuple/);
   });
 
   it('data shorter or longer than the shape needs', () => {
-    expect(refusal(npy(header('<f4', '(2, 3)'), data6.slice(0, 20))).message).toMatch(/data is shorter than the shape needs: shape \(2, 3\) of '<f4' needs 24 bytes, the file has 20/);
-    expect(refusal(npy(header('<f4', '(2, 3)'), [...data6, 0])).message).toMatch(/data is longer than the shape needs.*the file has 25/);
+    expect(refusal(npy(header('<f4', '(2, 3)'), data6.slice(0, 20))).message).toMatch(
+      /data is shorter than the shape needs: shape \(2, 3\) of '<f4' needs 24 bytes, the file has 20/,
+    );
+    expect(refusal(npy(header('<f4', '(2, 3)'), [...data6, 0])).message).toMatch(
+      /data is longer than the shape needs.*the file has 25/,
+    );
     // An element count beyond any file: refused before allocating.
-    expect(refusal(npy(header('<f4', '(4000000000, 4000000000)'), data6)).message).toMatch(/too many elements|shorter than the shape needs/);
+    expect(refusal(npy(header('<f4', '(4000000000, 4000000000)'), data6)).message).toMatch(
+      /too many elements|shorter than the shape needs/,
+    );
     expect(refusal(npy(header('<f4', '(100000, 100000, 100000, 100000)'), data6)).message).toMatch(/too many elements/);
   });
 
@@ -230,15 +268,18 @@ describe('npy refusals', () => {
     // Mutations restricted to the header text exercise the literal parser harder.
     const headerChars = fc.constantFrom(...'{}()[],:\'" 0123456789-TrueFalseNonedescrshape<>|f4i8L\n'.split(''));
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 10, max: 80 }), headerChars), { minLength: 1, maxLength: 6 }), (changes) => {
-        const bytes = valid.slice();
-        for (const [at, ch] of changes) bytes[at] = ch.charCodeAt(0);
-        try {
-          readNpy(bytes);
-        } catch (e) {
-          if (!(e instanceof TensorFileError)) throw e;
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 10, max: 80 }), headerChars), { minLength: 1, maxLength: 6 }),
+        (changes) => {
+          const bytes = valid.slice();
+          for (const [at, ch] of changes) bytes[at] = ch.charCodeAt(0);
+          try {
+            readNpy(bytes);
+          } catch (e) {
+            if (!(e instanceof TensorFileError)) throw e;
+          }
+        },
+      ),
       { numRuns: 400, seed: 778 },
     );
   });

@@ -52,7 +52,10 @@ describe('safetensors round trip', () => {
     const b = tensor([1], new Float32Array([NaN]));
     const scalar = tensor([], new Float32Array([7]));
     const empty = tensor([0, 4]);
-    const bytes = writeSafetensors({ 'layer.weight': a, 'layer.bias': b, scalar, empty }, { format: 'pt', note: 'ünï' });
+    const bytes = writeSafetensors(
+      { 'layer.weight': a, 'layer.bias': b, scalar, empty },
+      { format: 'pt', note: 'ünï' },
+    );
     const { tensors, metadata } = readSafetensorsWithMetadata(bytes, 'rt');
     expect([...tensors.keys()].sort()).toEqual(['empty', 'layer.bias', 'layer.weight', 'scalar']);
     expect(tensors.get('layer.weight')!.shape).toEqual([2, 3]);
@@ -85,7 +88,8 @@ describe('safetensors round trip', () => {
 
   it('reads from a Uint8Array at an odd offset with unaligned tensor data', () => {
     // Header of odd length, so the data starts at an odd byte, and the file sits at offset 3 of a larger buffer.
-    const header = JSON.stringify({ a: f32Entry(0, 8, [2]), b: { dtype: 'F16', shape: [1], data_offsets: [8, 10] } }) + ' ';
+    const header =
+      JSON.stringify({ a: f32Entry(0, 8, [2]), b: { dtype: 'F16', shape: [1], data_offsets: [8, 10] } }) + ' ';
     const inner = file(header.length % 2 === 1 ? header : header + ' ', [
       ...new Uint8Array(new Float32Array([1.25, -3]).buffer),
       ...u16le([0x3c00]),
@@ -101,13 +105,24 @@ describe('safetensors round trip', () => {
 describe('safetensors dtype conversion', () => {
   const read1 = (dtype: string, raw: number[], count: number): Float32Array => {
     const size = raw.length / count;
-    return readSafetensors(file(JSON.stringify({ t: { dtype, shape: [count], data_offsets: [0, count * size] } }), raw)).get('t')!.data;
+    return readSafetensors(
+      file(JSON.stringify({ t: { dtype, shape: [count], data_offsets: [0, count * size] } }), raw),
+    ).get('t')!.data;
   };
 
   it('converts F16 exactly: 1, -2.5, 65504, subnormals, ±inf, -0, NaN', () => {
     const words = [0x3c00, 0xc100, 0x7bff, 0x0001, 0x03ff, 0x0400, 0x7c00, 0xfc00, 0x8000, 0x7e00, 0x3555];
     const got = read1('F16', u16le(words), words.length);
-    expect(Array.from(got.slice(0, 8))).toEqual([1, -2.5, 65504, 2 ** -24, 1023 * 2 ** -24, 2 ** -14, Infinity, -Infinity]);
+    expect(Array.from(got.slice(0, 8))).toEqual([
+      1,
+      -2.5,
+      65504,
+      2 ** -24,
+      1023 * 2 ** -24,
+      2 ** -14,
+      Infinity,
+      -Infinity,
+    ]);
     expect(Object.is(got[8], -0)).toBe(true);
     expect(Number.isNaN(got[9])).toBe(true);
     expect(got[10]).toBe(0.333251953125); // 0x3555 = 1365/4096
@@ -182,32 +197,58 @@ describe('safetensors refusals', () => {
     const missing = refusal(file(JSON.stringify({ w: { shape: [2], data_offsets: [0, 8] } }), eightBytes));
     expect(missing.message).toMatch(/tensor "w": entry is missing "dtype"/);
     expect(missing.key).toBe('w');
-    expect(refusal(file(JSON.stringify({ w: { dtype: 'F32', data_offsets: [0, 8] } }), eightBytes)).message).toMatch(/missing "shape"/);
-    expect(refusal(file(JSON.stringify({ w: { dtype: 'F32', shape: [2] } }), eightBytes)).message).toMatch(/missing "data_offsets"/);
+    expect(refusal(file(JSON.stringify({ w: { dtype: 'F32', data_offsets: [0, 8] } }), eightBytes)).message).toMatch(
+      /missing "shape"/,
+    );
+    expect(refusal(file(JSON.stringify({ w: { dtype: 'F32', shape: [2] } }), eightBytes)).message).toMatch(
+      /missing "data_offsets"/,
+    );
     expect(refusal(file(JSON.stringify({ w: 3 }), eightBytes)).message).toMatch(/entry must be an object/);
-    expect(refusal(file(JSON.stringify({ w: { dtype: 4, shape: [2], data_offsets: [0, 8] } }), eightBytes)).message).toMatch(/"dtype" must be a string/);
-    expect(refusal(file(JSON.stringify({ w: { dtype: 'F32', shape: '2', data_offsets: [0, 8] } }), eightBytes)).message).toMatch(/"shape" must be an array/);
-    expect(refusal(file(JSON.stringify({ w: { dtype: 'F32', shape: [2], data_offsets: [8] } }), eightBytes)).message).toMatch(/"data_offsets" must be an array \[begin, end\]/);
-    expect(refusal(file(JSON.stringify({ w: { dtype: 'F32', shape: [2], data_offsets: [0, '8'] } }), eightBytes)).message).toMatch(/"data_offsets" must be non-negative integers/);
-    expect(refusal(file(JSON.stringify({ w: { dtype: 'F32', shape: [2], data_offsets: [-1, 7] } }), eightBytes)).message).toMatch(/"data_offsets" must be non-negative integers/);
+    expect(
+      refusal(file(JSON.stringify({ w: { dtype: 4, shape: [2], data_offsets: [0, 8] } }), eightBytes)).message,
+    ).toMatch(/"dtype" must be a string/);
+    expect(
+      refusal(file(JSON.stringify({ w: { dtype: 'F32', shape: '2', data_offsets: [0, 8] } }), eightBytes)).message,
+    ).toMatch(/"shape" must be an array/);
+    expect(
+      refusal(file(JSON.stringify({ w: { dtype: 'F32', shape: [2], data_offsets: [8] } }), eightBytes)).message,
+    ).toMatch(/"data_offsets" must be an array \[begin, end\]/);
+    expect(
+      refusal(file(JSON.stringify({ w: { dtype: 'F32', shape: [2], data_offsets: [0, '8'] } }), eightBytes)).message,
+    ).toMatch(/"data_offsets" must be non-negative integers/);
+    expect(
+      refusal(file(JSON.stringify({ w: { dtype: 'F32', shape: [2], data_offsets: [-1, 7] } }), eightBytes)).message,
+    ).toMatch(/"data_offsets" must be non-negative integers/);
   });
 
   it('negative or non-integer shape dimensions', () => {
-    expect(refusal(file(JSON.stringify({ w: f32Entry(0, 8, [-2]) }), eightBytes)).message).toMatch(/negative dimension -2/);
-    expect(refusal(file(JSON.stringify({ w: f32Entry(0, 8, [1.5]) }), eightBytes)).message).toMatch(/non-integer dimension 1\.5/);
-    expect(refusal(file(JSON.stringify({ w: f32Entry(0, 8, ['2' as unknown as number]) }), eightBytes)).message).toMatch(/non-integer dimension/);
+    expect(refusal(file(JSON.stringify({ w: f32Entry(0, 8, [-2]) }), eightBytes)).message).toMatch(
+      /negative dimension -2/,
+    );
+    expect(refusal(file(JSON.stringify({ w: f32Entry(0, 8, [1.5]) }), eightBytes)).message).toMatch(
+      /non-integer dimension 1\.5/,
+    );
+    expect(
+      refusal(file(JSON.stringify({ w: f32Entry(0, 8, ['2' as unknown as number]) }), eightBytes)).message,
+    ).toMatch(/non-integer dimension/);
   });
 
   it('unknown dtype, naming it and the supported ones', () => {
     const err = refusal(file(JSON.stringify({ w: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }), eightBytes));
     expect(err.message).toMatch(/tensor "w": unknown or unsupported dtype "I64" \(supported: F32, F16, BF16, F64\)/);
-    expect(refusal(file(JSON.stringify({ w: { dtype: 'toString', shape: [2], data_offsets: [0, 8] } }), eightBytes)).message).toMatch(/unsupported dtype "toString"/);
+    expect(
+      refusal(file(JSON.stringify({ w: { dtype: 'toString', shape: [2], data_offsets: [0, 8] } }), eightBytes)).message,
+    ).toMatch(/unsupported dtype "toString"/);
   });
 
   it('offsets out of range, begin > end, byte count disagreeing with the shape', () => {
-    expect(refusal(file(JSON.stringify({ w: f32Entry(0, 12, [3]) }), eightBytes)).message).toMatch(/out of range: the data region has 8 bytes/);
+    expect(refusal(file(JSON.stringify({ w: f32Entry(0, 12, [3]) }), eightBytes)).message).toMatch(
+      /out of range: the data region has 8 bytes/,
+    );
     expect(refusal(file(JSON.stringify({ w: f32Entry(8, 0, [2]) }), eightBytes)).message).toMatch(/begin > end/);
-    expect(refusal(file(JSON.stringify({ w: f32Entry(0, 8, [3]) }), eightBytes)).message).toMatch(/byte count 8 .* disagrees with shape \[3\] of F32, which needs 12 bytes/);
+    expect(refusal(file(JSON.stringify({ w: f32Entry(0, 8, [3]) }), eightBytes)).message).toMatch(
+      /byte count 8 .* disagrees with shape \[3\] of F32, which needs 12 bytes/,
+    );
     // A shape whose element count overflows must not be trusted (nor allocated).
     const huge = refusal(file(JSON.stringify({ w: f32Entry(0, 8, [2 ** 40, 2 ** 40]) }), eightBytes));
     expect(huge.message).toMatch(/disagrees with shape.*more than 2\^53 elements/);
@@ -215,21 +256,27 @@ describe('safetensors refusals', () => {
 
   it('overlapping tensors', () => {
     const h = JSON.stringify({ a: f32Entry(0, 8, [2]), b: f32Entry(4, 12, [2]) });
-    expect(refusal(file(h, new Array(12).fill(0))).message).toMatch(/tensor "b": data_offsets \[4, 12\] overlap tensor "a" \[0, 8\]/);
+    expect(refusal(file(h, new Array(12).fill(0))).message).toMatch(
+      /tensor "b": data_offsets \[4, 12\] overlap tensor "a" \[0, 8\]/,
+    );
   });
 
   it('holes and trailing bytes in the data region', () => {
     const hole = JSON.stringify({ a: f32Entry(0, 4, [1]), b: f32Entry(8, 12, [1]) });
-    expect(refusal(file(hole, new Array(12).fill(0))).message).toMatch(/bytes 4\.\.8 .* not covered by any tensor \(a hole/);
+    expect(refusal(file(hole, new Array(12).fill(0))).message).toMatch(
+      /bytes 4\.\.8 .* not covered by any tensor \(a hole/,
+    );
     expect(refusal(file(ok, new Array(9).fill(0))).message).toMatch(/1 trailing bytes after the last tensor/);
     expect(refusal(file('{}', [1, 2])).message).toMatch(/2 trailing bytes/);
   });
 
   it('duplicate keys, at the top level and inside an entry', () => {
-    const dupTop = '{"a": {"dtype":"F32","shape":[1],"data_offsets":[0,4]}, "a": {"dtype":"F32","shape":[2],"data_offsets":[0,8]}}';
+    const dupTop =
+      '{"a": {"dtype":"F32","shape":[1],"data_offsets":[0,4]}, "a": {"dtype":"F32","shape":[2],"data_offsets":[0,8]}}';
     expect(refusal(file(dupTop, eightBytes)).message).toMatch(/duplicate key "a" in the header/);
     // Escapes do not hide a duplicate: "\u0061" is "a".
-    const dupEscaped = '{"a": {"dtype":"F32","shape":[2],"data_offsets":[0,8]}, "\\u0061": {"dtype":"F32","shape":[2],"data_offsets":[0,8]}}';
+    const dupEscaped =
+      '{"a": {"dtype":"F32","shape":[2],"data_offsets":[0,8]}, "\\u0061": {"dtype":"F32","shape":[2],"data_offsets":[0,8]}}';
     expect(refusal(file(dupEscaped, eightBytes)).message).toMatch(/duplicate key "a"/);
     const dupInner = '{"a": {"dtype":"F16","shape":[2],"dtype":"F32","data_offsets":[0,8]}}';
     expect(refusal(file(dupInner, eightBytes)).message).toMatch(/duplicate key "dtype" in the header entry "a"/);
@@ -239,13 +286,21 @@ describe('safetensors refusals', () => {
   });
 
   it('malformed __metadata__', () => {
-    expect(refusal(file('{"__metadata__": {"format": 1}}')).message).toMatch(/"__metadata__" value for "format" must be a string/);
+    expect(refusal(file('{"__metadata__": {"format": 1}}')).message).toMatch(
+      /"__metadata__" value for "format" must be a string/,
+    );
     expect(refusal(file('{"__metadata__": ["pt"]}')).message).toMatch(/"__metadata__" must be an object of strings/);
   });
 
   it('only ever throws TensorFileError on corrupted or random input', () => {
-    const valid = writeSafetensors({ w: tensor([2, 3], new Float32Array([1, 2, 3, 4, 5, 6])), b: tensor([2]) }, { format: 'pt' });
-    const mutation = fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 });
+    const valid = writeSafetensors(
+      { w: tensor([2, 3], new Float32Array([1, 2, 3, 4, 5, 6])), b: tensor([2]) },
+      { format: 'pt' },
+    );
+    const mutation = fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), {
+      minLength: 1,
+      maxLength: 4,
+    });
     fc.assert(
       fc.property(mutation, fc.nat(valid.length), (changes, cut) => {
         const bytes = valid.slice(0, Math.max(cut, 9));

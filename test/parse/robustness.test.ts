@@ -31,7 +31,12 @@ function parseChecked(source: string) {
 
 function checkSpan(s: { file: string; start: number; end: number }, source: string): void {
   const ok =
-    s.file === 'fuzz.cnn' && Number.isInteger(s.start) && Number.isInteger(s.end) && s.start >= 0 && s.start <= s.end && s.end <= source.length;
+    s.file === 'fuzz.cnn' &&
+    Number.isInteger(s.start) &&
+    Number.isInteger(s.end) &&
+    s.start >= 0 &&
+    s.start <= s.end &&
+    s.end <= source.length;
   if (!ok) throw new Error(`bad span ${JSON.stringify(s)} in a source of length ${source.length}`);
 }
 
@@ -86,9 +91,49 @@ describe('deep nesting', () => {
 describe('random and damaged input', () => {
   it('never throws on seeded random strings of bytes and of tokens', () => {
     const random = seededRandom(20240601);
-    const pieces = ['model', 'block', 'input', 'output', 'weights', 'x', 'N', ':', '(', ')', '[', ']', '{', '}', ',', ';',
-      '=', '<-', '-', '+', '*', '//', '/', '1', '2.5', '1e', '"s"', "'", '"', '\\', '#', '\n', ' ', 'True', 'None', '.', '<',
-      '\u2028', 'é', '\ud800', '\u0000'];
+    const pieces = [
+      'model',
+      'block',
+      'input',
+      'output',
+      'weights',
+      'x',
+      'N',
+      ':',
+      '(',
+      ')',
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      ';',
+      '=',
+      '<-',
+      '-',
+      '+',
+      '*',
+      '//',
+      '/',
+      '1',
+      '2.5',
+      '1e',
+      '"s"',
+      "'",
+      '"',
+      '\\',
+      '#',
+      '\n',
+      ' ',
+      'True',
+      'None',
+      '.',
+      '<',
+      '\u2028',
+      'é',
+      '\ud800',
+      '\u0000',
+    ];
     for (let i = 0; i < 300; i++) {
       const length = Math.floor(random() * 120);
       const bytes = Array.from({ length }, () => String.fromCharCode(Math.floor(random() * 256))).join('');

@@ -46,7 +46,13 @@ describe('tuples, parentheses and lists', () => {
     expect(value('(3)')).toEqual({ kind: 'int', value: 3 });
     expect(value('(3,)')).toEqual({ kind: 'tuple', items: [{ kind: 'int', value: 3 }] });
     expect(value('()')).toEqual({ kind: 'tuple', items: [] });
-    expect(value('(1, 2)')).toEqual({ kind: 'tuple', items: [{ kind: 'int', value: 1 }, { kind: 'int', value: 2 }] });
+    expect(value('(1, 2)')).toEqual({
+      kind: 'tuple',
+      items: [
+        { kind: 'int', value: 1 },
+        { kind: 'int', value: 2 },
+      ],
+    });
     expect(value('(1, 2,)')).toEqual(value('(1, 2)'));
   });
 
@@ -61,7 +67,13 @@ describe('tuples, parentheses and lists', () => {
       kind: 'list',
       items: [
         { kind: 'int', value: 1 },
-        { kind: 'list', items: [{ kind: 'int', value: 2 }, { kind: 'int', value: 3 }] },
+        {
+          kind: 'list',
+          items: [
+            { kind: 'int', value: 2 },
+            { kind: 'int', value: 3 },
+          ],
+        },
       ],
     });
   });
@@ -123,7 +135,10 @@ describe('statements', () => {
     expect(conv.args.map((a) => a.name?.name ?? null)).toEqual([null, null, 'kernel_size', 'stride']);
     expect(stripSpans(conv.args[3].value)).toEqual({
       kind: 'tuple',
-      items: [{ kind: 'int', value: 2 }, { kind: 'int', value: 2 }],
+      items: [
+        { kind: 'int', value: 2 },
+        { kind: 'int', value: 2 },
+      ],
     });
   });
 

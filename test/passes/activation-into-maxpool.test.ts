@@ -27,7 +27,11 @@ describe('activation-into-maxpool folds', () => {
   r: ReLU()
   p: MaxPool2d(2)
   output p`);
-    const { fused } = await expectSameNumbers(src, { disable: PASS_NAMES.filter((n) => n !== 'activation-into-maxpool') }, 22);
+    const { fused } = await expectSameNumbers(
+      src,
+      { disable: PASS_NAMES.filter((n) => n !== 'activation-into-maxpool') },
+      22,
+    );
     expect(kernels(fused)).toEqual(['conv2d(c)', 'maxpool2d(r+p)[relu]']);
     // all passes on: fuse-activation runs first and takes it into the conv
     expect(kernels(planOf(src))).toEqual(['conv2d(c+r)[relu]', 'maxpool2d(p)']);

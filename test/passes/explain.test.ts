@@ -28,7 +28,7 @@ describe('cnnc build --explain', () => {
 });
 
 describe('the kernel form --explain names for a conv', () => {
-  it('is the CPU generator\'s: a matrix product exactly for the convs it emits as one', () => {
+  it("is the CPU generator's: a matrix product exactly for the convs it emits as one", () => {
     const seen = new Set<string>();
     for (const id of listGoldenCases(['layer', 'model'])) {
       for (const step of planOf(goldenToCnn(loadGoldenCase(id)).text).steps) {

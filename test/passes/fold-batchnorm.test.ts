@@ -29,13 +29,27 @@ describe('fold-batchnorm folds', () => {
     expect(fused.buffers.map((b) => b.id)).not.toContain('conv1');
     // the model's own state_dict entries stay listed, so a weights file is checked against them
     const sources = fused.params.filter((p) => !p.derived).map((p) => p.key);
-    expect(sources).toEqual(['conv1.weight', 'conv1.bias', 'bn1.weight', 'bn1.bias', 'bn1.running_mean', 'bn1.running_var']);
+    expect(sources).toEqual([
+      'conv1.weight',
+      'conv1.bias',
+      'bn1.weight',
+      'bn1.bias',
+      'bn1.running_mean',
+      'bn1.running_var',
+    ]);
     const derived = fused.params.filter((p) => p.derived);
     expect(derived.map((p) => [p.key, p.shape])).toEqual([
       ['conv1+bn1.weight', [4, 3, 3, 3]],
       ['conv1+bn1.bias', [4]],
     ]);
-    expect(derived[0].derived).toMatchObject({ kind: 'fold_batchnorm', role: 'weight', conv: 'conv1', batchnorm: 'bn1', convBias: 'conv1.bias', eps: 0.001 });
+    expect(derived[0].derived).toMatchObject({
+      kind: 'fold_batchnorm',
+      role: 'weight',
+      conv: 'conv1',
+      batchnorm: 'bn1',
+      convBias: 'conv1.bias',
+      eps: 0.001,
+    });
   });
 
   it('a conv without bias gets one; a BatchNorm without affine params uses gamma 1, beta 0', async () => {
@@ -47,13 +61,20 @@ describe('fold-batchnorm folds', () => {
     const { fused } = await expectSameNumbers(src, PASS, 5);
     expect(kernels(fused)).toEqual(['conv2d(conv1+bn1)', 'conv2d(conv2+bn2)']);
     expect((fused.steps[0] as { attrs: { bias: boolean } }).attrs.bias).toBe(true);
-    expect(fused.params.find((p) => p.key === 'conv1+bn1.bias')?.derived).toMatchObject({ convBias: null, bnWeight: null, bnBias: null });
+    expect(fused.params.find((p) => p.key === 'conv1+bn1.bias')?.derived).toMatchObject({
+      convBias: null,
+      bnWeight: null,
+      bnBias: null,
+    });
   });
 
   it('the derived values are w*s and (b - mean)*s + beta with s = gamma/sqrt(var + eps)', () => {
-    const src = model(`  c: Conv2d(1, 2, 1)
+    const src = model(
+      `  c: Conv2d(1, 2, 1)
   bn: BatchNorm2d(2, eps=0.5)
-  output bn`, '[1, 1, 2, 2]');
+  output bn`,
+      '[1, 1, 2, 2]',
+    );
     const plan = planOf(src, PASS);
     const state = new Map([
       ['c.weight', tensor([2, 1, 1, 1], Float32Array.from([2, -3]))],
@@ -66,16 +87,22 @@ describe('fold-batchnorm folds', () => {
     const d = deriveParams(plan, state);
     // s = [3/sqrt(2), 0.5/sqrt(4)] = [2.1213..., 0.25]
     expect([...d.get('c+bn.weight')!.data]).toEqual([Math.fround(2 * (3 / Math.sqrt(2))), Math.fround(-3 * 0.25)]);
-    expect([...d.get('c+bn.bias')!.data]).toEqual([Math.fround((1 - 2) * (3 / Math.sqrt(2)) + 10), Math.fround((4 - 1) * 0.25 - 1)]);
+    expect([...d.get('c+bn.bias')!.data]).toEqual([
+      Math.fround((1 - 2) * (3 / Math.sqrt(2)) + 10),
+      Math.fround((4 - 1) * 0.25 - 1),
+    ]);
     // bindWeights returns the sources and the derived tensors
     const bound = bindWeights(plan, state);
     expect([...bound.keys()].sort()).toEqual([...state.keys(), 'c+bn.weight', 'c+bn.bias'].sort());
   });
 
   it('when every source is written inline, the folded values are computed at compile time', async () => {
-    const src = model(`  c: Conv2d(1, 1, kernel_size=(1, 2), bias=False) { weight = [[1, -1]] }
+    const src = model(
+      `  c: Conv2d(1, 1, kernel_size=(1, 2), bias=False) { weight = [[1, -1]] }
   bn: BatchNorm2d(1) { weight = [2], bias = [1], running_mean = [0.5], running_var = [3] }
-  output bn`, '[1, 1, 2, 3]');
+  output bn`,
+      '[1, 1, 2, 3]',
+    );
     const plan = planOf(src, PASS);
     const w = plan.params.find((p) => p.key === 'c+bn.weight')!;
     const s = 2 / Math.sqrt(3 + 1e-5);
@@ -95,7 +122,11 @@ describe('fold-batchnorm folds', () => {
     const { fused } = await expectSameNumbers(src, PASS, 8);
     expect(kernels(fused)).toEqual(['conv2d(conv1+bn1+bn2)']);
     expect(fused.steps[0].params).toEqual({ weight: 'conv1+bn1+bn2.weight', bias: 'conv1+bn1+bn2.bias' });
-    expect(fused.params.find((p) => p.key === 'conv1+bn1+bn2.weight')?.derived).toMatchObject({ convWeight: 'conv1+bn1.weight', convBias: 'conv1+bn1.bias', runningVar: 'bn2.running_var' });
+    expect(fused.params.find((p) => p.key === 'conv1+bn1+bn2.weight')?.derived).toMatchObject({
+      convWeight: 'conv1+bn1.weight',
+      convBias: 'conv1+bn1.bias',
+      runningVar: 'bn2.running_var',
+    });
   });
 
   it('a residual block with a downsample conv + BN on the shortcut folds both', async () => {
@@ -149,9 +180,16 @@ describe('fold-batchnorm does not fold', () => {
 describe('a plan that breaks an invariant', () => {
   it('is a compiler bug: the pass throws an internal error naming the step', () => {
     const plain = planOf(CONV_BN, false);
-    const broken = { ...plain, steps: plain.steps.map((s) => (s.op === 'batchnorm2d' ? ({ ...s, attrs: { ...s.attrs, num_features: 5 } } as typeof s) : s)) };
+    const broken = {
+      ...plain,
+      steps: plain.steps.map((s) =>
+        s.op === 'batchnorm2d' ? ({ ...s, attrs: { ...s.attrs, num_features: 5 } } as typeof s) : s,
+      ),
+    };
     expect(() => foldBatchnorm.run(broken)).toThrowError(PassInvariantError);
-    expect(() => foldBatchnorm.run(broken)).toThrow(/optimizing pass fold-batchnorm: step `bn1` \(batchnorm2d\): 5 features after a conv with 4 output channels/);
+    expect(() => foldBatchnorm.run(broken)).toThrow(
+      /optimizing pass fold-batchnorm: step `bn1` \(batchnorm2d\): 5 features after a conv with 4 output channels/,
+    );
   });
 });
 
@@ -168,8 +206,12 @@ describe('weights after folding', () => {
 
   it('a wrong conv shape names the conv; a derived key is not a key the file may have', () => {
     const state = stateDict(plain);
-    expect(() => bindWeights(plan, new Map([...state, ['conv1.weight', tensor([4, 3, 1, 1])]]))).toThrow(/`conv1\.weight` has shape \[4, 3, 1, 1\].*Conv2d `conv1` needs \[4, 3, 3, 3\]/);
-    expect(() => bindWeights(plan, new Map([...state, ['conv1+bn1.weight', tensor([4, 3, 3, 3])]]))).toThrow(/no layer of `M` uses: `conv1\+bn1\.weight`/);
+    expect(() => bindWeights(plan, new Map([...state, ['conv1.weight', tensor([4, 3, 1, 1])]]))).toThrow(
+      /`conv1\.weight` has shape \[4, 3, 1, 1\].*Conv2d `conv1` needs \[4, 3, 3, 3\]/,
+    );
+    expect(() => bindWeights(plan, new Map([...state, ['conv1+bn1.weight', tensor([4, 3, 3, 3])]]))).toThrow(
+      /no layer of `M` uses: `conv1\+bn1\.weight`/,
+    );
   });
 
   it('default initialisation of a folded model gives the numbers of the unfolded one (same seed)', async () => {
@@ -195,6 +237,8 @@ describe('weights after folding', () => {
 
   it('compile() reports the folding in the pass log', () => {
     const c = compile(CONV_BN, { passes: PASS });
-    expect(c.passLog.map((e) => [e.pass, e.before.steps.length, e.after.steps.length])).toEqual([['fold-batchnorm', 3, 2]]);
+    expect(c.passLog.map((e) => [e.pass, e.before.steps.length, e.after.steps.length])).toEqual([
+      ['fold-batchnorm', 3, 2],
+    ]);
   });
 });

@@ -9,7 +9,12 @@ describe('fuse-activation fuses', () => {
   it.each([
     ['conv2d', 'c: Conv2d(3, 4, 3)', 'ReLU()', 'conv2d(c+a)[relu]'],
     ['batchnorm2d', 'c: BatchNorm2d(3)', 'LeakyReLU(0.2)', 'batchnorm2d(c+a)[leaky_relu]'],
-    ['batchnorm2d without running stats', 'c: BatchNorm2d(3, track_running_stats=False)', 'Tanh()', 'batchnorm2d(c+a)[tanh]'],
+    [
+      'batchnorm2d without running stats',
+      'c: BatchNorm2d(3, track_running_stats=False)',
+      'Tanh()',
+      'batchnorm2d(c+a)[tanh]',
+    ],
     ['maxpool2d', 'c: MaxPool2d(2, ceil_mode=True)', 'Sigmoid()', 'maxpool2d(c+a)[sigmoid]'],
     ['avgpool2d', 'c: AvgPool2d(3, stride=2, padding=1)', 'Tanh()', 'avgpool2d(c+a)[tanh]'],
     ['adaptive_avgpool2d', 'c: AdaptiveAvgPool2d((2, 3))', 'ReLU()', 'adaptive_avgpool2d(c+a)[relu]'],
@@ -70,6 +75,14 @@ describe('fuse-activation does not fuse', () => {
   e: ReLU()
   f: Sigmoid()
   output f`);
-    expect(kernels(planOf(src, PASS))).toEqual(['relu(a)', 'concat(cat)', 'tanh(b)', 'softmax(sm)', 'sigmoid(d)', 'conv2d(c+e)[relu]', 'sigmoid(f)']);
+    expect(kernels(planOf(src, PASS))).toEqual([
+      'relu(a)',
+      'concat(cat)',
+      'tanh(b)',
+      'softmax(sm)',
+      'sigmoid(d)',
+      'conv2d(c+e)[relu]',
+      'sigmoid(f)',
+    ]);
   });
 });

@@ -31,7 +31,11 @@ describe('fuse-residual fuses', () => {
   sum: Add() <- x, c
   r: ReLU()
   output r`);
-    const { fused } = await expectSameNumbers(src, { disable: PASS_NAMES.filter((n) => n !== 'fuse-residual' && n !== 'fuse-activation') }, 3);
+    const { fused } = await expectSameNumbers(
+      src,
+      { disable: PASS_NAMES.filter((n) => n !== 'fuse-residual' && n !== 'fuse-activation') },
+      3,
+    );
     expect(kernels(fused)).toEqual(['conv2d(c+sum+r)[+x,relu]']);
   });
 });

@@ -30,7 +30,12 @@ const FUSED_KERNELS: Record<string, string[]> = {
     'linear(fc2+sig4)[sigmoid]',
     'linear(fc3)',
   ],
-  model_mixed_chain: ['conv2d(conv1+lrelu)[leaky_relu]', 'maxpool2d(pool1)', 'conv2d(conv2+tanh)[tanh]', 'avgpool2d(pool2+sig)[sigmoid]'],
+  model_mixed_chain: [
+    'conv2d(conv1+lrelu)[leaky_relu]',
+    'maxpool2d(pool1)',
+    'conv2d(conv2+tanh)[tanh]',
+    'avgpool2d(pool2+sig)[sigmoid]',
+  ],
   model_mobilenet_dw_separable: ['conv2d(dw+dw_bn+dw_relu)[relu]', 'conv2d(pw+pw_bn+pw_relu)[relu]'],
   model_resnet_basic_block: ['conv2d(conv1+bn1+relu1)[relu]', 'conv2d(conv2+bn2+add+relu2)[+x,relu]'],
   model_seed_rgb_conv3x3: ['conv2d(conv)'],

@@ -14,7 +14,10 @@ export const only = (name: string): PassSelection => ({ disable: PASS_NAMES.filt
 /** The plan of a .cnn source that must compile. */
 export function planOf(source: string, passes: PassSelection = true): Plan {
   const c = compile(source, { file: 'test.cnn', passes });
-  expect(c.diagnostics.filter((d) => d.severity === 'error'), 'the test source compiles').toEqual([]);
+  expect(
+    c.diagnostics.filter((d) => d.severity === 'error'),
+    'the test source compiles',
+  ).toEqual([]);
   expect(c.ok).toBe(true);
   return c.plan!;
 }
@@ -22,7 +25,9 @@ export function planOf(source: string, passes: PassSelection = true): Plan {
 /** `op(node + node)` per step, e.g. `conv2d(conv1+bn1)[relu]`: what a test asserts about a plan's kernels. */
 export function kernels(plan: Plan): string[] {
   return plan.steps.map((s) => {
-    const ep = [s.epilogue.residual === null ? '' : `+${s.epilogue.residual}`, s.epilogue.activation?.kind ?? ''].filter(Boolean).join(',');
+    const ep = [s.epilogue.residual === null ? '' : `+${s.epilogue.residual}`, s.epilogue.activation?.kind ?? '']
+      .filter(Boolean)
+      .join(',');
     return `${s.op}(${s.nodes.join('+')})${ep ? `[${ep}]` : ''}`;
   });
 }
@@ -53,7 +58,12 @@ export function stateDict(plain: Plan, seed = 1): Map<string, Tensor> {
 }
 
 /** Runs a plan on one backend with a state_dict (bound and derived as cnnc run does). */
-export async function runPlan(plan: Plan, state: ReadonlyMap<string, Tensor>, feeds: Record<string, Tensor>, backend = 'cpu'): Promise<Record<string, Tensor>> {
+export async function runPlan(
+  plan: Plan,
+  state: ReadonlyMap<string, Tensor>,
+  feeds: Record<string, Tensor>,
+  backend = 'cpu',
+): Promise<Record<string, Tensor>> {
   const ex = await createExecutor(plan, bindWeights(plan, state), parseBackend(backend));
   try {
     return await ex.run(feeds);
@@ -75,7 +85,12 @@ export function expectAllClose(got: Record<string, Tensor>, want: Record<string,
 }
 
 /** Compiles with `passes` and without any, runs both on the same weights and inputs, and checks they agree. */
-export async function expectSameNumbers(source: string, passes: PassSelection, seed = 1, backend = 'cpu'): Promise<{ fused: Plan; plain: Plan }> {
+export async function expectSameNumbers(
+  source: string,
+  passes: PassSelection,
+  seed = 1,
+  backend = 'cpu',
+): Promise<{ fused: Plan; plain: Plan }> {
   const fused = planOf(source, passes);
   const plain = planOf(source, false);
   const state = stateDict(plain, seed);

@@ -16,7 +16,11 @@ import { goldenToCnn } from '../golden-to-cnn.ts';
 import { expectAllClose } from './helpers.ts';
 
 interface Built {
-  load(o?: { weights?: unknown; seed?: number; onWarning?: (m: string) => void }): Promise<{ run(f: Record<string, Tensor>): Promise<Record<string, Tensor>> }>;
+  load(o?: {
+    weights?: unknown;
+    seed?: number;
+    onWarning?: (m: string) => void;
+  }): Promise<{ run(f: Record<string, Tensor>): Promise<Record<string, Tensor>> }>;
 }
 
 const root = mkdtempSync(join(tmpdir(), 'cnnc-fused-module-'));
@@ -32,7 +36,7 @@ async function build(): Promise<{ mod: Built; text: string }> {
 }
 
 describe('a module built from a folded plan', () => {
-  it('loads the original state_dict, derives the folded weights and gives PyTorch\'s numbers', async () => {
+  it("loads the original state_dict, derives the folded weights and gives PyTorch's numbers", async () => {
     const { mod, text } = await build();
     expect(text).toContain('"derived":{"kind":"fold_batchnorm"');
     const m = await mod.load({ weights: new Map(Object.entries(c.params)) });
@@ -42,7 +46,9 @@ describe('a module built from a folded plan', () => {
   it('refuses a state_dict without a BatchNorm key, naming the layer', async () => {
     const { mod } = await build();
     const { ['pw_bn.running_mean']: _gone, ...rest } = c.params;
-    await expect(mod.load({ weights: new Map(Object.entries(rest)) })).rejects.toThrow(/no `pw_bn\.running_mean`: BatchNorm2d `pw_bn` needs a \[16\] tensor/);
+    await expect(mod.load({ weights: new Map(Object.entries(rest)) })).rejects.toThrow(
+      /no `pw_bn\.running_mean`: BatchNorm2d `pw_bn` needs a \[16\] tensor/,
+    );
   });
 
   it('without weights initialises like the library does, folded or not', async () => {

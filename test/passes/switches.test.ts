@@ -29,7 +29,16 @@ vi.mock('../../compiler/index.ts', async (importOriginal) => {
 const root = mkdtempSync(join(tmpdir(), 'cnnc-switches-'));
 const c = loadGoldenCase('model_resnet_basic_block');
 const files = writeGoldenFiles(c, root);
-const runArgs = (...extra: string[]) => ['run', files.cnn, ...files.inputArgs.flatMap((a) => ['--input', a]), '--weights', files.weights!, '--out', join(root, 'out'), ...extra];
+const runArgs = (...extra: string[]) => [
+  'run',
+  files.cnn,
+  ...files.inputArgs.flatMap((a) => ['--input', a]),
+  '--weights',
+  files.weights!,
+  '--out',
+  join(root, 'out'),
+  ...extra,
+];
 const buildArgs = (...extra: string[]) => ['build', files.cnn, '-o', join(root, 'model.js'), ...extra];
 
 beforeEach(() => {
@@ -40,7 +49,10 @@ describe('cnnc run', () => {
   it.each([
     [[], true],
     [['--no-fuse'], false],
-    [['--disable-pass', 'fold-batchnorm', '--disable-pass', 'fuse-residual'], { disable: ['fold-batchnorm', 'fuse-residual'] }],
+    [
+      ['--disable-pass', 'fold-batchnorm', '--disable-pass', 'fuse-residual'],
+      { disable: ['fold-batchnorm', 'fuse-residual'] },
+    ],
   ])('%j reaches compile() as passes %j, and the outputs match PyTorch', async (extra, passes) => {
     const r = await runCli(runArgs(...(extra as string[])));
     expect(r.code, r.stderr).toBe(0);
@@ -51,7 +63,9 @@ describe('cnnc run', () => {
   it('an unknown pass name is a usage error that lists the passes', async () => {
     const r = await runCli(runArgs('--disable-pass', 'fuse-everything'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`cnnc: error: --disable-pass: no optimizing pass is named \`fuse-everything\` (passes: ${PASS_NAMES.join(', ')})`);
+    expect(r.stderr).toContain(
+      `cnnc: error: --disable-pass: no optimizing pass is named \`fuse-everything\` (passes: ${PASS_NAMES.join(', ')})`,
+    );
     expect(seen.passes).toEqual([]);
   });
 });
@@ -94,11 +108,15 @@ describe('the library', () => {
   it('passes: false, true and { disable } select the passes that run', () => {
     expect(compile(source, { passes: false }).passLog).toEqual([]);
     expect(compile(source).passLog.map((e) => e.pass)).toEqual(PASS_NAMES);
-    expect(compile(source, { passes: { disable: ['elide-copies', 'fuse-activation'] } }).passLog.map((e) => e.pass)).toEqual(['fold-batchnorm', 'fuse-residual', 'activation-into-maxpool']);
+    expect(
+      compile(source, { passes: { disable: ['elide-copies', 'fuse-activation'] } }).passLog.map((e) => e.pass),
+    ).toEqual(['fold-batchnorm', 'fuse-residual', 'activation-into-maxpool']);
   });
 
   it('a pass name that does not exist is refused', () => {
-    expect(() => compile(source, { passes: { disable: ['fold-bn'] } })).toThrow(/no optimizing pass is named `fold-bn`/);
+    expect(() => compile(source, { passes: { disable: ['fold-bn'] } })).toThrow(
+      /no optimizing pass is named `fold-bn`/,
+    );
   });
 
   it('compileModel takes the selection too', async () => {

@@ -13,7 +13,11 @@ describe('conv2d, hand-computed', () => {
   });
 
   it('d2l corr2d: 3x3 arange with K = [[0,1],[2,3]] gives [[19,25],[37,43]]', () => {
-    const y = conv2d(arange([1, 1, 3, 3]), convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [2, 2] }), t([1, 1, 2, 2], [0, 1, 2, 3]));
+    const y = conv2d(
+      arange([1, 1, 3, 3]),
+      convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [2, 2] }),
+      t([1, 1, 2, 2], [0, 1, 2, 3]),
+    );
     expect(y.shape).toEqual([1, 1, 2, 2]);
     expect(values(y)).toEqual([19, 25, 37, 43]);
   });
@@ -42,14 +46,26 @@ describe('conv2d, hand-computed', () => {
     ['replicate', [1, 1, 1, 2, 3, 3, 3]],
     ['circular', [2, 3, 1, 2, 3, 1, 2]],
   ] as const)('padding_mode %s fills [1, 2, 3] padded by 2 as %j', (mode, want) => {
-    const attrs = convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [1, 1], pads: [0, 0, 2, 2], padding_mode: mode });
+    const attrs = convAttrs({
+      in_channels: 1,
+      out_channels: 1,
+      kernel_size: [1, 1],
+      pads: [0, 0, 2, 2],
+      padding_mode: mode,
+    });
     const y = conv2d(t([1, 1, 1, 3], [1, 2, 3]), attrs, t([1, 1, 1, 1], [1]));
     expect(y.shape).toEqual([1, 1, 1, 7]);
     expect(values(y)).toEqual(want);
   });
 
   it('pads each side separately: [top=1, bottom=0, left=0, right=2], replicate', () => {
-    const attrs = convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [1, 1], pads: [1, 0, 0, 2], padding_mode: 'replicate' });
+    const attrs = convAttrs({
+      in_channels: 1,
+      out_channels: 1,
+      kernel_size: [1, 1],
+      pads: [1, 0, 0, 2],
+      padding_mode: 'replicate',
+    });
     const y = conv2d(t([1, 1, 2, 2], [1, 2, 3, 4]), attrs, t([1, 1, 1, 1], [1]));
     expect(y.shape).toEqual([1, 1, 3, 4]);
     expect(values(y)).toEqual([1, 2, 2, 2, 1, 2, 2, 2, 3, 4, 4, 4]);
@@ -63,7 +79,13 @@ describe('conv2d, hand-computed', () => {
   });
 
   it('stride 2 with zero padding 1 over a 4x4 arange', () => {
-    const attrs = convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [2, 2], stride: [2, 2], pads: [1, 1, 1, 1] });
+    const attrs = convAttrs({
+      in_channels: 1,
+      out_channels: 1,
+      kernel_size: [2, 2],
+      stride: [2, 2],
+      pads: [1, 1, 1, 1],
+    });
     // output 3x3; window (0,0) sees only x[0,0]=0 at its bottom-right, weight 4
     const y = conv2d(arange([1, 1, 4, 4]), attrs, t([1, 1, 2, 2], [1, 2, 3, 4]));
     expect(y.shape).toEqual([1, 1, 3, 3]);
@@ -78,7 +100,11 @@ describe('conv2d, hand-computed', () => {
   });
 
   it('keeps batch items apart', () => {
-    const y = conv2d(t([2, 1, 1, 1], [3, 5]), convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [1, 1] }), t([1, 1, 1, 1], [2]));
+    const y = conv2d(
+      t([2, 1, 1, 1], [3, 5]),
+      convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [1, 1] }),
+      t([1, 1, 1, 1], [2]),
+    );
     expect(y.shape).toEqual([2, 1, 1, 1]);
     expect(values(y)).toEqual([6, 10]);
   });
@@ -99,13 +125,25 @@ describe('conv2d, hand-computed', () => {
   it('refuses inputs it cannot compute', () => {
     const one = t([1, 1, 1, 1], [1]);
     const x = t([1, 1, 1, 3], [1, 2, 3]);
-    expect(() => conv2d(x, convAttrs({ in_channels: 2, out_channels: 1, kernel_size: [1, 1] }), one)).toThrow(/in_channels is 2/);
-    expect(() => conv2d(x, convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [1, 2] }), one)).toThrow(/weight has shape/);
-    expect(() => conv2d(x, convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [2, 1] }), t([1, 1, 2, 1], [1, 1]))).toThrow(
-      /output height 0/,
+    expect(() => conv2d(x, convAttrs({ in_channels: 2, out_channels: 1, kernel_size: [1, 1] }), one)).toThrow(
+      /in_channels is 2/,
     );
-    const reflect = convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [1, 1], pads: [0, 0, 3, 0], padding_mode: 'reflect' });
+    expect(() => conv2d(x, convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [1, 2] }), one)).toThrow(
+      /weight has shape/,
+    );
+    expect(() =>
+      conv2d(x, convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [2, 1] }), t([1, 1, 2, 1], [1, 1])),
+    ).toThrow(/output height 0/);
+    const reflect = convAttrs({
+      in_channels: 1,
+      out_channels: 1,
+      kernel_size: [1, 1],
+      pads: [0, 0, 3, 0],
+      padding_mode: 'reflect',
+    });
     expect(() => conv2d(x, reflect, one)).toThrow(/reflect padding/);
-    expect(() => conv2d(x, convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [1, 1], bias: true }), one)).toThrow(/bias/);
+    expect(() =>
+      conv2d(x, convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [1, 1], bias: true }), one),
+    ).toThrow(/bias/);
   });
 });

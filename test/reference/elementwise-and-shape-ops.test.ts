@@ -46,14 +46,22 @@ describe('batchnorm2d', () => {
   });
 
   it('track_running_stats=False uses the batch mean and biased variance, over N, H and W', () => {
-    const y = batchnorm2d(t([2, 1, 1, 2], [1, 3, 5, 7]), attrs({ num_features: 1, affine: false, track_running_stats: false }), {});
+    const y = batchnorm2d(
+      t([2, 1, 1, 2], [1, 3, 5, 7]),
+      attrs({ num_features: 1, affine: false, track_running_stats: false }),
+      {},
+    );
     // mean 4, variance (9 + 1 + 1 + 9)/4 = 5
     expect(values(y)).toEqual(f32([-3, -1, 1, 3].map((v) => v / Math.sqrt(5))));
   });
 
   it('refuses a missing running stat or a channel mismatch', () => {
-    expect(() => batchnorm2d(t([1, 2, 1, 1], [1, 2]), attrs({ affine: false }), { running_mean: t([2], [0, 0]) })).toThrow(/running_var/);
-    expect(() => batchnorm2d(t([1, 3, 1, 1], [1, 2, 3]), attrs({ affine: false, track_running_stats: false }), {})).toThrow(/num_features/);
+    expect(() =>
+      batchnorm2d(t([1, 2, 1, 1], [1, 2]), attrs({ affine: false }), { running_mean: t([2], [0, 0]) }),
+    ).toThrow(/running_var/);
+    expect(() =>
+      batchnorm2d(t([1, 3, 1, 1], [1, 2, 3]), attrs({ affine: false, track_running_stats: false }), {}),
+    ).toThrow(/num_features/);
   });
 });
 
@@ -105,7 +113,12 @@ describe('linear', () => {
   const w = t([2, 3], [1, 0, -1, 0.5, 0.5, 0.5]);
 
   it('y = x W^T + b', () => {
-    const y = linear(t([2, 3], [1, 2, 3, 4, 5, 6]), { in_features: 3, out_features: 2, bias: true }, w, t([2], [10, 0]));
+    const y = linear(
+      t([2, 3], [1, 2, 3, 4, 5, 6]),
+      { in_features: 3, out_features: 2, bias: true },
+      w,
+      t([2], [10, 0]),
+    );
     expect(y.shape).toEqual([2, 2]);
     expect(values(y)).toEqual([8, 3, 8, 7.5]);
   });
@@ -137,7 +150,9 @@ describe('softmax', () => {
     const y = softmax(t([2, 2, 1], [0, Math.log(3), Math.log(3), 0]), { dim: 1 });
     expect(values(y)).toEqual([0.25, 0.75, 0.75, 0.25]);
     // the same data over dim 0 pairs elements 0/2 and 1/3
-    expect(values(softmax(t([2, 2, 1], [0, Math.log(3), Math.log(3), 0]), { dim: 0 }))).toEqual([0.25, 0.75, 0.75, 0.25]);
+    expect(values(softmax(t([2, 2, 1], [0, Math.log(3), Math.log(3), 0]), { dim: 0 }))).toEqual([
+      0.25, 0.75, 0.75, 0.25,
+    ]);
   });
 
   it('every slice sums to 1', () => {

@@ -47,12 +47,16 @@ describe('expectClose', () => {
 
   it('fails naming the worst element', () => {
     const got = tensor([2, 2], Float32Array.from([1.01, 2, 3, 100]));
-    expect(() => expectClose(got, want, tol)).toThrow(/1 of 4 elements .* worst at \[0, 0\]: got 1.0099999904632568, want 1/);
+    expect(() => expectClose(got, want, tol)).toThrow(
+      /1 of 4 elements .* worst at \[0, 0\]: got 1.0099999904632568, want 1/,
+    );
   });
 
   it('fails on shape or NaN mismatch', () => {
     expect(() => expectClose(tensor([4], want.data), want, tol)).toThrow(/shape/);
-    expect(() => expectClose(tensor([2, 2], Float32Array.from([1, 2, NaN, 100])), want, tol)).toThrow(/worst at \[1, 0\]/);
+    expect(() => expectClose(tensor([2, 2], Float32Array.from([1, 2, NaN, 100])), want, tol)).toThrow(
+      /worst at \[1, 0\]/,
+    );
     expect(compareClose(Float32Array.from([NaN, Infinity]), Float32Array.from([NaN, Infinity]), tol).ok).toBe(true);
   });
 
@@ -88,7 +92,12 @@ describe('golden-to-ir adapter', () => {
   it('keeps explicit inputs and batchnorm params in state_dict order', () => {
     const g = goldenToGraph(loadGoldenCase('model_resnet_basic_block'));
     expect(g.nodes.find((n) => n.id === 'add')!.inputs).toEqual(['bn2', 'x']);
-    expect(g.nodes.find((n) => n.id === 'bn1')!.params.map((p) => p.name)).toEqual(['weight', 'bias', 'running_mean', 'running_var']);
+    expect(g.nodes.find((n) => n.id === 'bn1')!.params.map((p) => p.name)).toEqual([
+      'weight',
+      'bias',
+      'running_mean',
+      'running_var',
+    ]);
     expect(g.nodes.find((n) => n.id === 'conv1')!.params.map((p) => p.key)).toEqual(['conv1.weight']);
   });
 });

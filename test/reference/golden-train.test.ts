@@ -28,7 +28,11 @@ describe('golden train cases, forward pass', () => {
     const first = referenceOutput(c);
     const last = referenceOutput(c, t.finalParams);
     const tol = c.tolerance!;
-    expect(Math.abs(sumSquaredError(first, t.target) - t.losses[0])).toBeLessThanOrEqual(tol.atol + tol.rtol * t.losses[0]);
-    expect(Math.abs(sumSquaredError(last, t.target) - t.finalLoss)).toBeLessThanOrEqual(tol.atol + tol.rtol * t.finalLoss);
+    expect(Math.abs(sumSquaredError(first, t.target) - t.losses[0])).toBeLessThanOrEqual(
+      tol.atol + tol.rtol * t.losses[0],
+    );
+    expect(Math.abs(sumSquaredError(last, t.target) - t.finalLoss)).toBeLessThanOrEqual(
+      tol.atol + tol.rtol * t.finalLoss,
+    );
   });
 });

@@ -9,7 +9,10 @@ export function t(shape: number[], values: number[]): Tensor {
 /** 0, 1, 2, ... in the given shape. */
 export function arange(shape: number[]): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return t(shape, Array.from({ length: n }, (_, i) => i));
+  return t(
+    shape,
+    Array.from({ length: n }, (_, i) => i),
+  );
 }
 
 export function values(x: Tensor): number[] {
@@ -17,7 +20,9 @@ export function values(x: Tensor): number[] {
 }
 
 /** Conv attrs with PyTorch's defaults, overridable. */
-export function convAttrs(over: Partial<Conv2dAttrs> & Pick<Conv2dAttrs, 'in_channels' | 'out_channels' | 'kernel_size'>): Conv2dAttrs {
+export function convAttrs(
+  over: Partial<Conv2dAttrs> & Pick<Conv2dAttrs, 'in_channels' | 'out_channels' | 'kernel_size'>,
+): Conv2dAttrs {
   return {
     stride: [1, 1],
     pads: [0, 0, 0, 0],

@@ -20,7 +20,11 @@ export function referenceStep(step: PlanStep, inputs: Tensor[], params: OpParams
 }
 
 /** Runs every step in order; params come from PlanParam.value, else `weights`. Returns the outputs by name. */
-export function runPlanOnReference(plan: Plan, weights: ReadonlyMap<string, Tensor>, feeds: Record<string, Tensor>): Record<string, Tensor> {
+export function runPlanOnReference(
+  plan: Plan,
+  weights: ReadonlyMap<string, Tensor>,
+  feeds: Record<string, Tensor>,
+): Record<string, Tensor> {
   const param = (key: string): Tensor => {
     const p = plan.params.find((q) => q.key === key);
     const t = p?.value ? tensor(p.shape, p.value) : weights.get(key);

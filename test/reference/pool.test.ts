@@ -51,7 +51,10 @@ describe('maxpool2d, hand-computed', () => {
   });
 
   it('ceil mode with padding drops the overhanging window', () => {
-    const y = maxpool2d(t([1, 1, 1, 5], [1, 2, 3, 4, 5]), maxAttrs({ kernel_size: [1, 2], stride: [1, 2], padding: [0, 1], ceil_mode: true }));
+    const y = maxpool2d(
+      t([1, 1, 1, 5], [1, 2, 3, 4, 5]),
+      maxAttrs({ kernel_size: [1, 2], stride: [1, 2], padding: [0, 1], ceil_mode: true }),
+    );
     expect(y.shape).toEqual([1, 1, 1, 3]);
     expect(values(y)).toEqual([1, 3, 5]);
   });
@@ -63,7 +66,10 @@ describe('maxpool2d, hand-computed', () => {
   });
 
   it('dilation 2 picks pixels 0, 2, 4', () => {
-    const y = maxpool2d(t([1, 1, 1, 5], [9, 100, 1, 100, 2]), maxAttrs({ kernel_size: [1, 3], stride: [1, 1], dilation: [1, 2] }));
+    const y = maxpool2d(
+      t([1, 1, 1, 5], [9, 100, 1, 100, 2]),
+      maxAttrs({ kernel_size: [1, 3], stride: [1, 1], dilation: [1, 2] }),
+    );
     expect(values(y)).toEqual([9]);
   });
 
@@ -91,14 +97,19 @@ describe('avgpool2d, hand-computed on a 3x3 of ones with k3 s1 p1', () => {
   });
 
   it('divisor_override replaces both', () => {
-    expect(values(avgpool2d(ones(3, 3), avgAttrs({ ...base, divisor_override: 2 })))).toEqual([2, 3, 2, 3, 4.5, 3, 2, 3, 2]);
+    expect(values(avgpool2d(ones(3, 3), avgAttrs({ ...base, divisor_override: 2 })))).toEqual([
+      2, 3, 2, 3, 4.5, 3, 2, 3, 2,
+    ]);
   });
 });
 
 describe('avgpool2d, PyTorch CPU divisor rule in ceil mode', () => {
   it('the overhanging window counts only the right padding that lies within input + pad', () => {
     // 4x4 ones, k3 s2 p1 ceil -> 3x3; last window starts at 3: pool size 2 (rows 3..4), real rows 1
-    const y = avgpool2d(ones(4, 4), avgAttrs({ kernel_size: [3, 3], stride: [2, 2], padding: [1, 1], ceil_mode: true }));
+    const y = avgpool2d(
+      ones(4, 4),
+      avgAttrs({ kernel_size: [3, 3], stride: [2, 2], padding: [1, 1], ceil_mode: true }),
+    );
     expect(y.shape).toEqual([1, 1, 3, 3]);
     const f = (v: number) => Math.fround(v);
     expect(values(y)).toEqual([4 / 9, 6 / 9, 2 / 6, 6 / 9, 1, 3 / 6, 2 / 6, 3 / 6, 1 / 4].map(f));

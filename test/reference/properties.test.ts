@@ -49,7 +49,13 @@ describe('conv2d properties', () => {
         fc.pre(h + pads[0] + pads[1] >= d * (kh - 1) + 1 && w + pads[2] + pads[3] >= d * (kw - 1) + 1);
         const x = random([2, 2, h, w], seed);
         const weight = random([3, 2, kh, kw], seed + 1);
-        const window = { in_channels: 2, out_channels: 3, kernel_size: [kh, kw], stride: [s, s], dilation: [d, d] } as const;
+        const window = {
+          in_channels: 2,
+          out_channels: 3,
+          kernel_size: [kh, kw],
+          stride: [s, s],
+          dilation: [d, d],
+        } as const;
         const direct = conv2d(x, convAttrs({ ...window, pads, padding_mode: mode }), weight);
         const eye = tensor([2, 2, 1, 1], Float32Array.from([1, 0, 0, 1]));
         const padOnly = convAttrs({ in_channels: 2, out_channels: 2, kernel_size: [1, 1], pads, padding_mode: mode });

@@ -41,19 +41,29 @@ describe('runGraph', () => {
 
   it('taps every node once, in order; symbolic batch dims accept any size', () => {
     const seen: string[] = [];
-    runGraph(graph, { x: t([2, 1, 1, 2], [1, 2, 3, 4]) }, weights, { tap: (id, v) => seen.push(`${id}:${v.shape.join('x')}`) });
+    runGraph(graph, { x: t([2, 1, 1, 2], [1, 2, 3, 4]) }, weights, {
+      tap: (id, v) => seen.push(`${id}:${v.shape.join('x')}`),
+    });
     expect(seen).toEqual(['conv:2x1x1x2', 'act:2x1x1x2', 'sum:2x1x1x2']);
   });
 
   it('names the culprit when something is missing or mis-shaped', () => {
     const x = t([1, 1, 1, 2], [1, 2]);
     expect(() => runGraph(graph, {}, weights)).toThrow(/no feed for input 'x'/);
-    expect(() => runGraph(graph, { x: t([1, 1, 2, 1], [1, 2]) }, weights)).toThrow(/input 'x' has shape \[1, 1, 2, 1\]/);
+    expect(() => runGraph(graph, { x: t([1, 1, 2, 1], [1, 2]) }, weights)).toThrow(
+      /input 'x' has shape \[1, 1, 2, 1\]/,
+    );
     expect(() => runGraph(graph, { x }, new Map())).toThrow(/^node 'conv': .*no weight 'conv.weight'/);
-    expect(() => runGraph(graph, { x }, new Map([['conv.weight', t([1], [2])]]))).toThrow(/has shape \[1\], expected \[1, 1, 1, 1\]/);
+    expect(() => runGraph(graph, { x }, new Map([['conv.weight', t([1], [2])]]))).toThrow(
+      /has shape \[1\], expected \[1, 1, 1, 1\]/,
+    );
     const bad: GraphLike = { ...graph, nodes: [{ id: 'r', op: 'relu', attrs: {}, inputs: ['nope'], params: [] }] };
     expect(() => runGraph(bad, { x }, weights)).toThrow(/^node 'r': .*reads 'nope'/);
-    const wrongArity: GraphLike = { ...graph, nodes: [{ id: 'r', op: 'relu', attrs: {}, inputs: ['x', 'x'], params: [] }], outputs: ['r'] };
+    const wrongArity: GraphLike = {
+      ...graph,
+      nodes: [{ id: 'r', op: 'relu', attrs: {}, inputs: ['x', 'x'], params: [] }],
+      outputs: ['r'],
+    };
     expect(() => runGraph(wrongArity, { x }, weights)).toThrow(/node 'r'.*exactly 1 input/);
   });
 

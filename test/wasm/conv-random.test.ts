@@ -12,13 +12,30 @@ import { gemmConvKernel } from '../../compiler/5-codegen/wasm/kernels/conv.ts';
 import { runOneStep, worstRatio } from './one-step.ts';
 
 interface ConvCase {
-  N: number; G: number; Cg: number; OCg: number; H: number; W: number;
-  k: [number, number]; s: [number, number]; d: [number, number];
-  pads: [number, number, number, number]; mode: PaddingMode; bias: boolean;
-  residual: boolean; act: Activation | null; threads: number;
+  N: number;
+  G: number;
+  Cg: number;
+  OCg: number;
+  H: number;
+  W: number;
+  k: [number, number];
+  s: [number, number];
+  d: [number, number];
+  pads: [number, number, number, number];
+  mode: PaddingMode;
+  bias: boolean;
+  residual: boolean;
+  act: Activation | null;
+  threads: number;
 }
 
-const activation = fc.constantFrom<Activation | null>(null, { kind: 'relu' }, { kind: 'leaky_relu', negative_slope: 0.1 }, { kind: 'sigmoid' }, { kind: 'tanh' });
+const activation = fc.constantFrom<Activation | null>(
+  null,
+  { kind: 'relu' },
+  { kind: 'leaky_relu', negative_slope: 0.1 },
+  { kind: 'sigmoid' },
+  { kind: 'tanh' },
+);
 
 const convCase: fc.Arbitrary<ConvCase> = fc
   .record({
@@ -29,11 +46,19 @@ const convCase: fc.Arbitrary<ConvCase> = fc
     H: fc.integer({ min: 1, max: 11 }),
     W: fc.integer({ min: 1, max: 13 }),
     k: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
-    s: fc.oneof(fc.constant<[number, number]>([1, 1]), fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))),
+    s: fc.oneof(
+      fc.constant<[number, number]>([1, 1]),
+      fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    ),
     d: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
     pads: fc.oneof(
       fc.constant<[number, number, number, number]>([0, 0, 0, 0]),
-      fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),
+      fc.tuple(
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 0, max: 2 }),
+      ),
     ),
     mode: fc.constantFrom<PaddingMode>('zeros', 'zeros', 'reflect', 'replicate', 'circular'),
     bias: fc.boolean(),
@@ -57,19 +82,37 @@ async function check(c: ConvCase, seed: number, forceGemm: boolean): Promise<str
   const C = c.G * c.Cg;
   const OC = c.G * c.OCg;
   const attrs: Conv2dAttrs = {
-    in_channels: C, out_channels: OC, kernel_size: c.k, stride: c.s, pads: c.pads, dilation: c.d,
-    groups: c.G, bias: c.bias, padding_mode: c.mode,
+    in_channels: C,
+    out_channels: OC,
+    kernel_size: c.k,
+    stride: c.s,
+    pads: c.pads,
+    dilation: c.d,
+    groups: c.G,
+    bias: c.bias,
+    padding_mode: c.mode,
   };
   const OH = outSize(c.H, c.pads[0], c.pads[1], c.k[0], c.s[0], c.d[0]);
   const OW = outSize(c.W, c.pads[2], c.pads[3], c.k[1], c.s[1], c.d[1]);
   const r = await runOneStep(
     {
-      op: 'conv2d', attrs, inputShapes: [[c.N, C, c.H, c.W]], outputShape: [c.N, OC, OH, OW],
+      op: 'conv2d',
+      attrs,
+      inputShapes: [[c.N, C, c.H, c.W]],
+      outputShape: [c.N, OC, OH, OW],
       paramShapes: c.bias ? { weight: [OC, c.Cg, ...c.k], bias: [OC] } : { weight: [OC, c.Cg, ...c.k] },
-      residual: c.residual, activation: c.act,
+      residual: c.residual,
+      activation: c.act,
     },
     seed,
-    { threads: c.threads, minSplitCost: 0, split: 'always', kernel: forceGemm ? (step: PlanStep) => gemmConvKernel(step as PlanStep<'conv2d'>, { MR: 4, NV: 2, KU: 1 }) : undefined },
+    {
+      threads: c.threads,
+      minSplitCost: 0,
+      split: 'always',
+      kernel: forceGemm
+        ? (step: PlanStep) => gemmConvKernel(step as PlanStep<'conv2d'>, { MR: 4, NV: 2, KU: 1 })
+        : undefined,
+    },
   );
   expect(r.got.shape).toEqual(r.want.shape);
   const ratio = worstRatio(r.got.data, r.want.data);

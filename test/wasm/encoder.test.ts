@@ -12,7 +12,10 @@ const bytes = (fill: (w: ByteWriter) => void) => {
 async function instantiate(m: ModuleBuilder, memory: WebAssembly.Memory) {
   const b = m.toBytes();
   expect(WebAssembly.validate(b)).toBe(true);
-  return (await WebAssembly.instantiate(b, { env: { memory } })).instance.exports as Record<string, (...a: number[]) => number>;
+  return (await WebAssembly.instantiate(b, { env: { memory } })).instance.exports as Record<
+    string,
+    (...a: number[]) => number
+  >;
 }
 
 describe('wasm encoder', () => {
@@ -35,14 +38,21 @@ describe('wasm encoder', () => {
     const [ptr, n] = [f.param(0), f.param(1)];
     const i = f.local('i32');
     const acc = f.local('v128');
-    f.forLoop(i, 0, n, 1, () => {
-      f.localGet(acc);
-      f.localGet(ptr);
-      f.v128Load(0);
-      f.f32x4Add();
-      f.localSet(acc);
-      f.addI32(ptr, 16);
-    }, { endIsLocal: true });
+    f.forLoop(
+      i,
+      0,
+      n,
+      1,
+      () => {
+        f.localGet(acc);
+        f.localGet(ptr);
+        f.v128Load(0);
+        f.f32x4Add();
+        f.localSet(acc);
+        f.addI32(ptr, 16);
+      },
+      { endIsLocal: true },
+    );
     for (let lane = 0; lane < 4; lane++) {
       f.localGet(acc);
       f.f32x4ExtractLane(lane);

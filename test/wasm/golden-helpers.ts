@@ -6,9 +6,13 @@ import type { Tensor } from '../../runtime/tensor.ts';
 import { type GoldenCase, weightsOf } from '../golden.ts';
 import { goldenToCnn } from '../golden-to-cnn.ts';
 
-export async function runGoldenOnWasm(c: GoldenCase, options: WasmExecutorOptions): Promise<{ y: Tensor; kernels: string[] }> {
+export async function runGoldenOnWasm(
+  c: GoldenCase,
+  options: WasmExecutorOptions,
+): Promise<{ y: Tensor; kernels: string[] }> {
   const compiled = compile(goldenToCnn(c).text, { file: `${c.id}.cnn` });
-  if (!compiled.ok || !compiled.plan) throw new Error(`${c.id} does not compile: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
+  if (!compiled.ok || !compiled.plan)
+    throw new Error(`${c.id} does not compile: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
   const plan = compiled.plan;
   const ex = await createWasmExecutor(plan, bindWeights(plan, weightsOf(c.params)), options);
   try {

@@ -19,7 +19,12 @@ describe.each([
 
   it.each(cases)('%s matches PyTorch', async (id) => {
     const c = loadGoldenCase(id);
-    const { y } = await runGoldenOnWasm(c, { threads: opts.threads, minSplitCost: opts.minSplitCost, split: opts.split, relaxed: false });
+    const { y } = await runGoldenOnWasm(c, {
+      threads: opts.threads,
+      minSplitCost: opts.minSplitCost,
+      split: opts.split,
+      relaxed: false,
+    });
     expect(y.shape).toEqual(c.outputShape);
     expectClose(y, c.output!, c.tolerance!, `${id} on wasm`);
   });

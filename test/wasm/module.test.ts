@@ -15,7 +15,14 @@ const root = fileURLToPath(new URL('../../.test-out/modules/wasm-backend/', impo
 mkdirSync(root, { recursive: true });
 
 interface BuiltModule {
-  load(o: { weights?: unknown; backend?: string }): Promise<{ backend: string; run(f: unknown): Promise<Record<string, { shape: number[]; data: Float32Array }>>; destroy(): void }>;
+  load(o: {
+    weights?: unknown;
+    backend?: string;
+  }): Promise<{
+    backend: string;
+    run(f: unknown): Promise<Record<string, { shape: number[]; data: Float32Array }>>;
+    destroy(): void;
+  }>;
 }
 
 describe('module built with --backend wasm', () => {
@@ -32,9 +39,16 @@ describe('module built with --backend wasm', () => {
     const m = await mod.load({ weights: files.weights ? readSafetensors(readFileSync(files.weights)) : undefined });
     try {
       expect(m.backend).toBe('wasm');
-      const result = await m.run(Object.fromEntries(Object.entries(c.input).map(([n, t]) => [n, { shape: [...t.shape], data: t.data }])));
+      const result = await m.run(
+        Object.fromEntries(Object.entries(c.input).map(([n, t]) => [n, { shape: [...t.shape], data: t.data }])),
+      );
       const last = c.layers[c.layers.length - 1].name;
-      expectClose({ shape: result[last].shape, data: result[last].data }, c.output!, c.tolerance!, `${id} via wasm module`);
+      expectClose(
+        { shape: result[last].shape, data: result[last].data },
+        c.output!,
+        c.tolerance!,
+        `${id} via wasm module`,
+      );
     } finally {
       m.destroy();
     }

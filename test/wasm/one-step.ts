@@ -42,7 +42,11 @@ export interface StepResult {
 }
 
 /** Runs `s` with random inputs/params (uniform in [-1, 1), seeded) on wasm and on the reference. */
-export async function runOneStep<K extends OpName>(s: Omit<OneStep<K>, 'params'> & { paramShapes?: Record<string, number[]> }, seed: number, o: WasmRunOptions = {}): Promise<StepResult> {
+export async function runOneStep<K extends OpName>(
+  s: Omit<OneStep<K>, 'params'> & { paramShapes?: Record<string, number[]> },
+  seed: number,
+  o: WasmRunOptions = {},
+): Promise<StepResult> {
   const rnd = prng(seed);
   const inputs = s.inputShapes.map((shape) => randomTensor(shape, rnd));
   const params = Object.fromEntries(

@@ -24,12 +24,21 @@ const poolCase = fc
     d: fc.tuple(fc.constantFrom(1, 1, 2), fc.constantFrom(1, 1, 2)),
     p: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),
     ceil: fc.boolean(),
-    act: fc.constantFrom<Activation | null>(null, { kind: 'relu' }, { kind: 'leaky_relu', negative_slope: 0.2 }, { kind: 'tanh' }),
+    act: fc.constantFrom<Activation | null>(
+      null,
+      { kind: 'relu' },
+      { kind: 'leaky_relu', negative_slope: 0.2 },
+      { kind: 'tanh' },
+    ),
     residual: fc.boolean(),
     threads: fc.constantFrom(1, 2),
   })
   .map((c) => ({ ...c, p: [Math.min(c.p[0], c.k[0] >> 1), Math.min(c.p[1], c.k[1] >> 1)] as [number, number] }))
-  .filter((c) => poolOutSize(c.H, c.k[0], c.s[0], c.p[0], c.d[0], c.ceil) >= 1 && poolOutSize(c.W, c.k[1], c.s[1], c.p[1], c.d[1], c.ceil) >= 1);
+  .filter(
+    (c) =>
+      poolOutSize(c.H, c.k[0], c.s[0], c.p[0], c.d[0], c.ceil) >= 1 &&
+      poolOutSize(c.W, c.k[1], c.s[1], c.p[1], c.d[1], c.ceil) >= 1,
+  );
 
 describe('wasm maxpool2d on random shapes', () => {
   it('matches the reference', async () => {
@@ -39,7 +48,14 @@ describe('wasm maxpool2d on random shapes', () => {
         const OH = poolOutSize(c.H, c.k[0], c.s[0], c.p[0], c.d[0], c.ceil);
         const OW = poolOutSize(c.W, c.k[1], c.s[1], c.p[1], c.d[1], c.ceil);
         const r = await runOneStep(
-          { op: 'maxpool2d', attrs, inputShapes: [[c.N, c.C, c.H, c.W]], outputShape: [c.N, c.C, OH, OW], residual: c.residual, activation: c.act },
+          {
+            op: 'maxpool2d',
+            attrs,
+            inputShapes: [[c.N, c.C, c.H, c.W]],
+            outputShape: [c.N, c.C, OH, OW],
+            residual: c.residual,
+            activation: c.act,
+          },
           seed,
           { threads: c.threads, minSplitCost: 0, split: 'always' },
         );
@@ -51,15 +67,28 @@ describe('wasm maxpool2d on random shapes', () => {
   }, 60_000);
 
   it('propagates NaN from any tap, like PyTorch', async () => {
-    const attrs: MaxPool2dAttrs = { kernel_size: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], ceil_mode: false };
+    const attrs: MaxPool2dAttrs = {
+      kernel_size: [3, 3],
+      stride: [2, 2],
+      padding: [1, 1],
+      dilation: [1, 1],
+      ceil_mode: false,
+    };
     const x = new Float32Array(1 * 1 * 9 * 9).map((_, i) => i);
     x[4 * 9 + 4] = NaN;
-    const { plan, weights } = oneStepPlan({ op: 'maxpool2d', attrs, inputShapes: [[1, 1, 9, 9]], outputShape: [1, 1, 5, 5] });
+    const { plan, weights } = oneStepPlan({
+      op: 'maxpool2d',
+      attrs,
+      inputShapes: [[1, 1, 9, 9]],
+      outputShape: [1, 1, 5, 5],
+    });
     const ex = await createWasmExecutor(plan, weights, { threads: 1 });
     const got = ex.run({ x0: { shape: [1, 1, 9, 9], data: x } }).y.data;
     ex.destroy();
     const want = maxpool2d({ shape: [1, 1, 9, 9], data: x }, attrs).data;
-    expect(Array.from(got).map((v) => (Number.isNaN(v) ? 'NaN' : v))).toEqual(Array.from(want).map((v) => (Number.isNaN(v) ? 'NaN' : v)));
+    expect(Array.from(got).map((v) => (Number.isNaN(v) ? 'NaN' : v))).toEqual(
+      Array.from(want).map((v) => (Number.isNaN(v) ? 'NaN' : v)),
+    );
     expect(Number.isNaN(got[2 * 5 + 2])).toBe(true);
   });
 });

@@ -37,7 +37,8 @@ describe('wasm backend threads', () => {
       // on a busy machine the helper may be slow to wake, or the pool may back off for a while:
       // run until it has taken part (for at most 10 s)
       const until = Date.now() + 10_000;
-      while (two.workerChunks === 0 && Date.now() < until) expect(Array.from(two.run({ x }).fc.data)).toEqual(Array.from(want));
+      while (two.workerChunks === 0 && Date.now() < until)
+        expect(Array.from(two.run({ x }).fc.data)).toEqual(Array.from(want));
       expect(two.workerChunks).toBeGreaterThan(0);
       for (let i = 0; i < 5; i++) expect(Array.from(two.run({ x }).fc.data)).toEqual(Array.from(want));
       expect(one.workerChunks).toBe(0);
@@ -53,7 +54,12 @@ describe('wasm backend failures', () => {
   it('a trap in a kernel, on either thread, surfaces as an error from run()', async () => {
     const { oneStepPlan } = await import('../cpu-codegen/single-step.ts');
     const { Func } = await import('../../compiler/5-codegen/wasm/encoder.ts');
-    const { plan, weights } = oneStepPlan({ op: 'relu', attrs: {}, inputShapes: [[1, 4, 8, 8]], outputShape: [1, 4, 8, 8] });
+    const { plan, weights } = oneStepPlan({
+      op: 'relu',
+      attrs: {},
+      inputShapes: [[1, 4, 8, 8]],
+      outputShape: [1, 4, 8, 8],
+    });
     // a kernel whose every unit traps (wasm `unreachable`)
     const trapping = {
       describe: 'traps',

@@ -33,7 +33,12 @@ export const dropout: OpDef<'identity'> = {
     const p = args.value('p') as number;
     if (!(p >= 0 && p <= 1)) {
       report(
-        diag('InvalidArgumentValue', `Dropout argument \`p\` must be between 0 and 1, but is ${p}`, args.span('p'), 'not a probability')
+        diag(
+          'InvalidArgumentValue',
+          `Dropout argument \`p\` must be between 0 and 1, but is ${p}`,
+          args.span('p'),
+          'not a probability',
+        )
           .note(`PyTorch raises ValueError: dropout probability has to be between 0 and 1, but got ${p}`)
           .help('use a probability such as p=0.5'),
       );

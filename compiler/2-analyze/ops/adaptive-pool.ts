@@ -16,7 +16,9 @@ export const adaptiveAvgPool2d: OpDef<'adaptive_avgpool2d'> = {
     // None in output_size keeps the input's size along that axis
     const out = [pair[0] ?? input.shape[2], pair[1] ?? input.shape[3]];
     // a symbolic kept size is only shown; attrs reach backends after sizes are bound, when it is a number
-    const attrs: AdaptiveAvgPool2dAttrs = { output_size: [typeof out[0] === 'number' ? out[0] : 0, typeof out[1] === 'number' ? out[1] : 0] };
+    const attrs: AdaptiveAvgPool2dAttrs = {
+      output_size: [typeof out[0] === 'number' ? out[0] : 0, typeof out[1] === 'number' ? out[1] : 0],
+    };
     return { shape: [input.shape[0], input.shape[1], out[0], out[1]], attrs };
   },
   params: () => [],

@@ -26,8 +26,16 @@ function makeDef(className: string, lazy: boolean): OpDef<'batchnorm2d'> {
       if (given !== null && isKnown(c) && c !== given) {
         const fixed = callWithArg(ctx, 'num_features', String(c));
         ctx.report(
-          diag('ChannelMismatch', `${className} \`${ctx.id}\` expects ${given} channels, but \`${input.id}\` produces ${c}`, ctx.args.span('num_features'), `expects ${given}`)
-            .label(input.channelSource.span, `${c} channels are produced here${input.channelSource.id !== input.id ? ` (and kept up to \`${input.id}\`)` : ''}`)
+          diag(
+            'ChannelMismatch',
+            `${className} \`${ctx.id}\` expects ${given} channels, but \`${input.id}\` produces ${c}`,
+            ctx.args.span('num_features'),
+            `expects ${given}`,
+          )
+            .label(
+              input.channelSource.span,
+              `${c} channels are produced here${input.channelSource.id !== input.id ? ` (and kept up to \`${input.id}\`)` : ''}`,
+            )
             .note(`input of \`${ctx.id}\` has shape ${shapeToString(input.shape)}`)
             .note(`PyTorch would fail at run time: running_mean should contain ${c} elements not ${given}`)
             .help(fixed ? `write \`${fixed}\`` : `set num_features=${c}`),
@@ -36,7 +44,12 @@ function makeDef(className: string, lazy: boolean): OpDef<'batchnorm2d'> {
       const features = given ?? c;
       if (!isKnown(features)) {
         ctx.report(
-          diag('UnknownChannels', `${className} \`${ctx.id}\` cannot infer num_features: the channel count of \`${input.id}\` is the symbol ${dimToString(features)}`, ctx.spans.call, 'num_features unknown')
+          diag(
+            'UnknownChannels',
+            `${className} \`${ctx.id}\` cannot infer num_features: the channel count of \`${input.id}\` is the symbol ${dimToString(features)}`,
+            ctx.spans.call,
+            'num_features unknown',
+          )
             .label(input.span, `channels are ${dimToString(features)} here`)
             .help('declare the input with a number of channels, or give num_features'),
         );
@@ -52,8 +65,18 @@ function makeDef(className: string, lazy: boolean): OpDef<'batchnorm2d'> {
       return { shape: input.shape, attrs };
     },
     params: (a) => [
-      ...(a.affine ? [{ name: 'weight' as const, shape: [a.num_features] }, { name: 'bias' as const, shape: [a.num_features] }] : []),
-      ...(a.track_running_stats ? [{ name: 'running_mean' as const, shape: [a.num_features] }, { name: 'running_var' as const, shape: [a.num_features] }] : []),
+      ...(a.affine
+        ? [
+            { name: 'weight' as const, shape: [a.num_features] },
+            { name: 'bias' as const, shape: [a.num_features] },
+          ]
+        : []),
+      ...(a.track_running_stats
+        ? [
+            { name: 'running_mean' as const, shape: [a.num_features] },
+            { name: 'running_var' as const, shape: [a.num_features] },
+          ]
+        : []),
     ],
     macs: () => 0,
     receptive: () => SAME_RF,

@@ -19,8 +19,12 @@ export const flatten: OpDef<'flatten'> = {
     if (start === null || end === null) return null;
     if (start > end) {
       ctx.report(
-        diag('DimOutOfRange', `Flatten \`${ctx.id}\`: start_dim ${start} comes after end_dim ${end}`, ctx.args.span('start_dim'), 'start after end')
-          .note('PyTorch would fail at run time: flatten() has invalid args: start_dim cannot come after end_dim'),
+        diag(
+          'DimOutOfRange',
+          `Flatten \`${ctx.id}\`: start_dim ${start} comes after end_dim ${end}`,
+          ctx.args.span('start_dim'),
+          'start after end',
+        ).note('PyTorch would fail at run time: flatten() has invalid args: start_dim cannot come after end_dim'),
       );
       return null;
     }

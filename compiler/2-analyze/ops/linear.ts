@@ -15,12 +15,19 @@ function flattenNote(input: InputInfo, features: number): string | null {
 function mismatch(ctx: InferCtx, input: InputInfo, want: number, got: number, out: number): void {
   const fixed = callWithArg(ctx, 'in_features', String(got));
   const rows = input.shape.slice(0, -1).map(dimToString).join('x') || '1';
-  const d = diag('LinearInFeatures', `Linear \`${ctx.id}\` expects ${want} input features, but \`${input.id}\` produces ${got}`, ctx.args.span('in_features'), `expects ${want}`)
+  const d = diag(
+    'LinearInFeatures',
+    `Linear \`${ctx.id}\` expects ${want} input features, but \`${input.id}\` produces ${got}`,
+    ctx.args.span('in_features'),
+    `expects ${want}`,
+  )
     .label(input.span, `${got} features are produced here`)
     .note(`input of \`${ctx.id}\` has shape ${shapeToString(input.shape)}`);
   const why = flattenNote(input, got);
   if (why) d.note(why);
-  d.note(`PyTorch would fail at run time: mat1 and mat2 shapes cannot be multiplied (${rows}x${got} and ${want}x${out})`);
+  d.note(
+    `PyTorch would fail at run time: mat1 and mat2 shapes cannot be multiplied (${rows}x${got} and ${want}x${out})`,
+  );
   d.help(fixed ? `write \`${fixed}\`` : `set in_features=${got}`);
   ctx.report(d);
 }
@@ -49,7 +56,12 @@ function makeDef(className: string, lazy: boolean): OpDef<'linear'> {
       const features = want ?? last;
       if (!isKnown(features)) {
         ctx.report(
-          diag('UnknownChannels', `${className} \`${ctx.id}\` cannot infer in_features: the last dimension of \`${input.id}\` is ${dimToString(features)}`, ctx.spans.call, 'in_features unknown')
+          diag(
+            'UnknownChannels',
+            `${className} \`${ctx.id}\` cannot infer in_features: the last dimension of \`${input.id}\` is ${dimToString(features)}`,
+            ctx.spans.call,
+            'in_features unknown',
+          )
             .label(input.span, `${shapeToString(input.shape)}`)
             .help('give the input concrete sizes, or use an AdaptiveAvgPool2d before Flatten'),
         );

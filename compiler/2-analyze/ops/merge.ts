@@ -18,7 +18,12 @@ function warnUndecided(ctx: InferCtx, dims: readonly number[], what: string): vo
     const j = dims.find((k) => dimsEqual(first.shape[k], other.shape[k]) === null);
     if (j === undefined) continue;
     ctx.report(
-      diag('SymbolicCheck', `${what} \`${ctx.id}\`: whether ${dimToString(first.shape[j])} equals ${dimToString(other.shape[j])} (dimension ${j}) depends on the input size; it is checked when the sizes are known`, inputSpan(ctx, i), 'checked at run time')
+      diag(
+        'SymbolicCheck',
+        `${what} \`${ctx.id}\`: whether ${dimToString(first.shape[j])} equals ${dimToString(other.shape[j])} (dimension ${j}) depends on the input size; it is checked when the sizes are known`,
+        inputSpan(ctx, i),
+        'checked at run time',
+      )
         .label(first.span, `\`${first.id}\` produces ${shapeToString(first.shape)}`)
         .label(other.span, `\`${other.id}\` produces ${shapeToString(other.shape)}`),
     );
@@ -63,9 +68,16 @@ export const addOp: OpDef<'add'> = {
       const rankOk = other.shape.length === first.shape.length;
       const dim = rankOk ? other.shape.findIndex((d, j) => dimsEqual(d, first.shape[j]) === false) : -1;
       if (!rankOk || dim >= 0) {
-        const where = rankOk ? `dimension ${dim} (${dimToString(first.shape[dim])} vs ${dimToString(other.shape[dim])})` : `rank (${first.shape.length}-D vs ${other.shape.length}-D)`;
+        const where = rankOk
+          ? `dimension ${dim} (${dimToString(first.shape[dim])} vs ${dimToString(other.shape[dim])})`
+          : `rank (${first.shape.length}-D vs ${other.shape.length}-D)`;
         ctx.report(
-          diag('AddShapeMismatch', `Add \`${ctx.id}\` needs inputs of the same shape, but \`${first.id}\` is ${shapeToString(first.shape)} and \`${other.id}\` is ${shapeToString(other.shape)}`, inputSpan(ctx, i + 1), `${shapeToString(other.shape)}`)
+          diag(
+            'AddShapeMismatch',
+            `Add \`${ctx.id}\` needs inputs of the same shape, but \`${first.id}\` is ${shapeToString(first.shape)} and \`${other.id}\` is ${shapeToString(other.shape)}`,
+            inputSpan(ctx, i + 1),
+            `${shapeToString(other.shape)}`,
+          )
             .label(first.span, `\`${first.id}\` produces ${shapeToString(first.shape)}`)
             .label(other.span, `\`${other.id}\` produces ${shapeToString(other.shape)}`)
             .note(`they differ in ${where}`)
@@ -77,7 +89,9 @@ export const addOp: OpDef<'add'> = {
             .help(
               dim === 1
                 ? `make the channel counts equal, e.g. a 1x1 Conv2d(${dimToString(other.shape[1])}, ${dimToString(first.shape[1])}, kernel_size=1) on \`${other.id}\` (a projection shortcut)`
-                : (paddingFix(other, first.shape) ?? paddingFix(first, other.shape) ?? `make both branches keep the same size (check padding and stride of the layers that produce \`${first.id}\` and \`${other.id}\`)`),
+                : (paddingFix(other, first.shape) ??
+                    paddingFix(first, other.shape) ??
+                    `make both branches keep the same size (check padding and stride of the layers that produce \`${first.id}\` and \`${other.id}\`)`),
             ),
         );
         return null;
@@ -105,10 +119,17 @@ function makeConcat(className: string): OpDef<'concat'> {
       for (let i = 1; i < ctx.inputs.length; i++) {
         const other = ctx.inputs[i];
         const bad =
-          other.shape.length !== first.shape.length ? -2 : other.shape.findIndex((d, j) => j !== dim && dimsEqual(d, first.shape[j]) === false);
+          other.shape.length !== first.shape.length
+            ? -2
+            : other.shape.findIndex((d, j) => j !== dim && dimsEqual(d, first.shape[j]) === false);
         if (bad !== -1) {
           ctx.report(
-            diag('ConcatShapeMismatch', `${className} \`${ctx.id}\` needs inputs that match except in dimension ${dim}, but \`${first.id}\` is ${shapeToString(first.shape)} and \`${other.id}\` is ${shapeToString(other.shape)}`, inputSpan(ctx, i), shapeToString(other.shape))
+            diag(
+              'ConcatShapeMismatch',
+              `${className} \`${ctx.id}\` needs inputs that match except in dimension ${dim}, but \`${first.id}\` is ${shapeToString(first.shape)} and \`${other.id}\` is ${shapeToString(other.shape)}`,
+              inputSpan(ctx, i),
+              shapeToString(other.shape),
+            )
               .label(first.span, `\`${first.id}\` produces ${shapeToString(first.shape)}`)
               .label(other.span, `\`${other.id}\` produces ${shapeToString(other.shape)}`)
               .note(
@@ -125,7 +146,11 @@ function makeConcat(className: string): OpDef<'concat'> {
         }
         total = add(total, other.shape[dim]);
       }
-      warnUndecided(ctx, dimIndexes(first.shape.length).filter((j) => j !== dim), className);
+      warnUndecided(
+        ctx,
+        dimIndexes(first.shape.length).filter((j) => j !== dim),
+        className,
+      );
       const shape = first.shape.map((d, j) => (j === dim ? total : d));
       const attrs: ConcatAttrs = { dim };
       return { shape, attrs };

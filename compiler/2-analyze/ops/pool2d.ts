@@ -32,9 +32,16 @@ function checkPadding(args: BoundArgs, report: InferCtx['report'], className: st
     if (padding[i] > Math.floor(kernel[i] / 2)) {
       const fixed = Math.floor(kernel[i] / 2);
       report(
-        diag('PoolPadTooBig', `${className} padding ${padding[i]} is more than half the kernel size ${kernel[i]} (${AXES[i]})`, args.span('padding'), `pad ${padding[i]} > ${kernel[i]}/2`)
+        diag(
+          'PoolPadTooBig',
+          `${className} padding ${padding[i]} is more than half the kernel size ${kernel[i]} (${AXES[i]})`,
+          args.span('padding'),
+          `pad ${padding[i]} > ${kernel[i]}/2`,
+        )
           .label(args.span('kernel_size'), `kernel_size ${kernel[i]}`)
-          .note(`PyTorch would fail at run time: pad should be at most half of kernel size, but got pad=${padding[i]} and kernel_size=${kernel[i]}`)
+          .note(
+            `PyTorch would fail at run time: pad should be at most half of kernel size, but got pad=${padding[i]} and kernel_size=${kernel[i]}`,
+          )
           .help(`use padding of at most ${fixed}, or a kernel of at least ${padding[i] * 2}`),
       );
       return;
@@ -58,11 +65,34 @@ function poolOut(ctx: InferCtx, win: Window): [Dim, Dim] | null {
     const p = win.padding[bad];
     const fmt = (d: Dim) => dimToString(d);
     ctx.report(
-      diag('OutputTooSmall', `${ctx.className} \`${ctx.id}\`: output ${AXES[bad]} would be ${fmt(outs[bad])}; the window does not fit in \`${input.id}\` ${shapeToString(input.shape)}`, ctx.args.span('kernel_size'), `window ${win.dilation[bad] * (win.kernel[bad] - 1) + 1} wide`)
+      diag(
+        'OutputTooSmall',
+        `${ctx.className} \`${ctx.id}\`: output ${AXES[bad]} would be ${fmt(outs[bad])}; the window does not fit in \`${input.id}\` ${shapeToString(input.shape)}`,
+        ctx.args.span('kernel_size'),
+        `window ${win.dilation[bad] * (win.kernel[bad] - 1) + 1} wide`,
+      )
         .label(input.span, `\`${input.id}\` is ${shapeToString(input.shape)}`)
-        .note(windowFormula(AXES[bad][0].toUpperCase(), size, p, p, win.kernel[bad], win.stride[bad], win.dilation[bad], win.ceil, outs[bad]))
-        .note(`PyTorch would fail at run time: Given input size: (${fmt(c)}x${fmt(h)}x${fmt(w)}). Calculated output size: (${fmt(c)}x${fmt(outs[0])}x${fmt(outs[1])}). Output size is too small`)
-        .help(typeof size === 'number' ? `use a kernel_size of at most ${Math.max(1, Math.floor((size + 2 * p - 1) / win.dilation[bad]) + 1)}${win.dilation[bad] > 1 ? ' or a smaller dilation' : ''}, or remove a downsampling layer before it` : 'give the input a larger size'),
+        .note(
+          windowFormula(
+            AXES[bad][0].toUpperCase(),
+            size,
+            p,
+            p,
+            win.kernel[bad],
+            win.stride[bad],
+            win.dilation[bad],
+            win.ceil,
+            outs[bad],
+          ),
+        )
+        .note(
+          `PyTorch would fail at run time: Given input size: (${fmt(c)}x${fmt(h)}x${fmt(w)}). Calculated output size: (${fmt(c)}x${fmt(outs[0])}x${fmt(outs[1])}). Output size is too small`,
+        )
+        .help(
+          typeof size === 'number'
+            ? `use a kernel_size of at most ${Math.max(1, Math.floor((size + 2 * p - 1) / win.dilation[bad]) + 1)}${win.dilation[bad] > 1 ? ' or a smaller dilation' : ''}, or remove a downsampling layer before it`
+            : 'give the input a larger size',
+        ),
     );
     return null;
   }
@@ -88,7 +118,13 @@ export const maxPool2d: OpDef<'maxpool2d'> = {
     const win = windowOf(ctx.args, true);
     const hw = poolOut(ctx, win);
     if (!hw) return null;
-    const attrs: MaxPool2dAttrs = { kernel_size: win.kernel, stride: win.stride, padding: win.padding, dilation: win.dilation, ceil_mode: win.ceil };
+    const attrs: MaxPool2dAttrs = {
+      kernel_size: win.kernel,
+      stride: win.stride,
+      padding: win.padding,
+      dilation: win.dilation,
+      ceil_mode: win.ceil,
+    };
     return { shape: [input.shape[0], input.shape[1], hw[0], hw[1]], attrs };
   },
   params: () => [],
@@ -117,7 +153,12 @@ export const avgPool2d: OpDef<'avgpool2d'> = {
     if (args.value('divisor_override') === 0) {
       const d = args.spanned('divisor_override');
       report(
-        diag('DivisorZero', 'AvgPool2d divisor_override must not be 0', d ? d.span : args.span('divisor_override'), 'divides by zero')
+        diag(
+          'DivisorZero',
+          'AvgPool2d divisor_override must not be 0',
+          d ? d.span : args.span('divisor_override'),
+          'divides by zero',
+        )
           .note('PyTorch would fail at run time: divisor must be not zero')
           .help('remove divisor_override, or give a positive divisor'),
       );
@@ -143,4 +184,3 @@ export const avgPool2d: OpDef<'avgpool2d'> = {
   macs: () => 0,
   receptive: (a) => ({ kind: 'window', kernel: a.kernel_size, stride: a.stride }),
 };
-

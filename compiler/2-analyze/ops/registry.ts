@@ -13,13 +13,29 @@ import { softmax } from './softmax.ts';
 export const OPS: ReadonlyMap<string, OpDef> = new Map(
   (
     [
-      conv2d, lazyConv2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, batchNorm2d, lazyBatchNorm2d,
-      relu, leakyRelu, sigmoid, tanh, flatten, linear, lazyLinear, softmax, addOp, concat, cat, identity, dropout,
+      conv2d,
+      lazyConv2d,
+      maxPool2d,
+      avgPool2d,
+      adaptiveAvgPool2d,
+      batchNorm2d,
+      lazyBatchNorm2d,
+      relu,
+      leakyRelu,
+      sigmoid,
+      tanh,
+      flatten,
+      linear,
+      lazyLinear,
+      softmax,
+      addOp,
+      concat,
+      cat,
+      identity,
+      dropout,
     ] as OpDef[]
   ).map((d) => [d.className, d]),
 );
 
 /** Op definitions by IR op name (the first class name registered for it). */
-export const OPS_BY_IR: ReadonlyMap<string, OpDef> = new Map(
-  [...OPS.values()].reverse().map((d) => [d.op, d]),
-);
+export const OPS_BY_IR: ReadonlyMap<string, OpDef> = new Map([...OPS.values()].reverse().map((d) => [d.op, d]));

@@ -25,7 +25,11 @@ export function requireRank(ctx: InferCtx, input: InputInfo, ranks: readonly num
       `expects ${ranks.join('-D or ')}-D`,
     )
       .label(input.span, `${input.shape.length}-D ${shapeToString(input.shape)} is produced here`)
-      .help(input.shape.length === 2 ? 'a Flatten or Linear earlier in the chain made it 2-D; move this layer before it' : 'check the order of layers'),
+      .help(
+        input.shape.length === 2
+          ? 'a Flatten or Linear earlier in the chain made it 2-D; move this layer before it'
+          : 'check the order of layers',
+      ),
   );
   return false;
 }

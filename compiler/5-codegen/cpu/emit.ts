@@ -7,7 +7,8 @@ import { safeIdentifier } from './escape.ts';
 
 /** An integer literal; throws on anything else so no stray value can reach the source text. */
 export function int(x: number): string {
-  if (typeof x !== 'number' || !Number.isSafeInteger(x)) throw new Error(`cpu codegen: expected an integer, got ${String(x)}`);
+  if (typeof x !== 'number' || !Number.isSafeInteger(x))
+    throw new Error(`cpu codegen: expected an integer, got ${String(x)}`);
   return x < 0 ? `(${x})` : String(x);
 }
 
@@ -27,7 +28,16 @@ export function sizeOf(shape: readonly number[]): number {
 
 /** `base + k*stride` as folded source text (drops zero terms and unit factors). */
 export function lin(base: string, k: string | number, stride: number): string {
-  const term = typeof k === 'number' ? (k * stride === 0 ? '' : int(k * stride)) : stride === 0 ? '' : stride === 1 ? k : `${k} * ${int(stride)}`;
+  const term =
+    typeof k === 'number'
+      ? k * stride === 0
+        ? ''
+        : int(k * stride)
+      : stride === 0
+        ? ''
+        : stride === 1
+          ? k
+          : `${k} * ${int(stride)}`;
   if (base === '' || base === '0') return term === '' ? '0' : term;
   if (term === '') return base;
   if (term.startsWith('(-')) return `${base} - ${term.slice(2, -1)}`;
@@ -117,6 +127,7 @@ export function indent(lines: readonly string[], by = '  '): string[] {
 
 export function requireParam(step: PlanStep, k: KernelNames, name: string): string {
   const id = k.params[name];
-  if (id === undefined) throw new Error(`cpu codegen: ${step.op} step for ${JSON.stringify(step.nodes.join(', '))} has no param "${name}"`);
+  if (id === undefined)
+    throw new Error(`cpu codegen: ${step.op} step for ${JSON.stringify(step.nodes.join(', '))} has no param "${name}"`);
   return id;
 }

@@ -10,7 +10,9 @@
  * older tooling that may re-read it as a script.
  */
 export function jsString(name: string): string {
-  return JSON.stringify(String(name)).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(String(name))
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /**

@@ -17,7 +17,8 @@ import { softmaxLines } from './ops/softmax.ts';
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 export function cpuKernelSource(step: PlanStep, fnName: string): string {
-  if (!IDENTIFIER.test(fnName)) throw new Error(`cpu codegen: kernel name ${JSON.stringify(fnName)} is not a plain identifier`);
+  if (!IDENTIFIER.test(fnName))
+    throw new Error(`cpu codegen: kernel name ${JSON.stringify(fnName)} is not a plain identifier`);
   const k = kernelNames(step);
   const body = kernelBody(step, k);
   const params = [k.out, ...k.inputs, ...(k.residual === null ? [] : [k.residual]), ...Object.values(k.params)];
@@ -57,7 +58,10 @@ function kernelBody(step: PlanStep, k: KernelNames): string[] {
     case 'relu':
       return activationOpLines(step, k, { kind: 'relu' });
     case 'leaky_relu':
-      return activationOpLines(step, k, { kind: 'leaky_relu', negative_slope: (step as PlanStep<'leaky_relu'>).attrs.negative_slope });
+      return activationOpLines(step, k, {
+        kind: 'leaky_relu',
+        negative_slope: (step as PlanStep<'leaky_relu'>).attrs.negative_slope,
+      });
     case 'sigmoid':
       return activationOpLines(step, k, { kind: 'sigmoid' });
     case 'tanh':

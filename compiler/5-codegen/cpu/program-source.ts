@@ -46,7 +46,8 @@ export function cpuProgramSource(plan: Plan): string {
   const { slotSizes, slotOf } = assignSlots(plan);
   const inputIds = new Set(plan.inputs.map((v) => v.buffer));
   const body: string[] = ['  // graph inputs'];
-  for (const v of plan.inputs) body.push(`  const ${bufferVar(v.buffer)} = buffers[${jsString(v.buffer)}]; // ${safeComment(v.name)}`);
+  for (const v of plan.inputs)
+    body.push(`  const ${bufferVar(v.buffer)} = buffers[${jsString(v.buffer)}]; // ${safeComment(v.name)}`);
   body.push('  // parameters');
   for (const p of plan.params) body.push(`  const ${paramVar.get(p.key)} = params[${jsString(p.key)}];`);
   body.push(
@@ -87,7 +88,9 @@ function checkDataflow(plan: Plan, bufSize: Map<string, number>): void {
   const sizeMismatch = (id: string, shape: readonly number[]) => {
     const n = bufSize.get(id);
     if (n !== undefined && n !== sizeOf(shape)) {
-      throw new Error(`cpu codegen: buffer ${JSON.stringify(id)} has ${n} elements, a step expects [${shape.join(', ')}]`);
+      throw new Error(
+        `cpu codegen: buffer ${JSON.stringify(id)} has ${n} elements, a step expects [${shape.join(', ')}]`,
+      );
     }
   };
   for (const step of plan.steps) {
@@ -97,7 +100,8 @@ function checkDataflow(plan: Plan, bufSize: Map<string, number>): void {
     step.inputs.forEach((b, j) => sizeMismatch(b, step.inputShapes[j]));
     if (step.epilogue.residual !== null) sizeMismatch(step.epilogue.residual, step.outputShape);
     sizeMismatch(step.output, step.outputShape);
-    if (defined.has(step.output)) throw new Error(`cpu codegen: buffer ${JSON.stringify(step.output)} is written twice`);
+    if (defined.has(step.output))
+      throw new Error(`cpu codegen: buffer ${JSON.stringify(step.output)} is written twice`);
     defined.add(step.output);
   }
   for (const v of plan.outputs) {

@@ -12,11 +12,7 @@ export function activationLines(act: Activation): string[] {
       return ['v = 1 / (1 + Math.exp(-v));'];
     case 'tanh':
       // gpu.js's GLSL tanh is (e^2x - 1) / (e^2x + 1), NaN once e^2x overflows; this form never overflows
-      return [
-        'const e2 = Math.exp(-2 * Math.abs(v));',
-        'const t = (1 - e2) / (1 + e2);',
-        'v = v < 0 ? -t : t;',
-      ];
+      return ['const e2 = Math.exp(-2 * Math.abs(v));', 'const t = (1 - e2) / (1 + e2);', 'v = v < 0 ? -t : t;'];
   }
 }
 

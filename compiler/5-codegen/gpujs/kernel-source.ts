@@ -56,10 +56,14 @@ export function gpujsKernelSource(step: PlanStep): GpuJsKernelSource {
   if (!emit) throw new Error(`the gpu.js backend has no kernel for op '${String(step.op)}'`);
   const total = sizeOf(step.outputShape);
   if (!(total > 0)) {
-    throw new Error(`${step.op} step ${JSON.stringify(step.nodes[0])} has an empty output ${shapeText(step.outputShape)}`);
+    throw new Error(
+      `${step.op} step ${JSON.stringify(step.nodes[0])} has an empty output ${shapeText(step.outputShape)}`,
+    );
   }
   if (step.inputs.length !== step.inputShapes.length) {
-    throw new Error(`${step.op} step ${JSON.stringify(step.nodes[0])}: ${step.inputs.length} inputs but ${step.inputShapes.length} input shapes`);
+    throw new Error(
+      `${step.op} step ${JSON.stringify(step.nodes[0])}: ${step.inputs.length} inputs but ${step.inputShapes.length} input shapes`,
+    );
   }
   const w = new KernelWriter(step);
   const inputs = step.inputShapes.map(shapeText).join(', ');
@@ -67,7 +71,10 @@ export function gpujsKernelSource(step: PlanStep): GpuJsKernelSource {
   emit(w, step);
   const epi = step.epilogue;
   if (epi.residual !== null || epi.activation !== null) {
-    const parts = [epi.residual !== null ? `+ residual ${epi.residual}` : '', epi.activation ? `then ${epi.activation.kind}` : ''];
+    const parts = [
+      epi.residual !== null ? `+ residual ${epi.residual}` : '',
+      epi.activation ? `then ${epi.activation.kind}` : '',
+    ];
     w.comment(`epilogue: ${parts.filter(Boolean).join(', ')}`);
   }
   emitEpilogueAndReturn(w, step);

@@ -39,7 +39,12 @@ const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
 function planData(plan: Plan): string {
   const data = {
     model: plan.model,
-    params: plan.params.map((p) => ({ key: p.key, shape: p.shape, value: p.value ? Array.from(p.value) : null, derived: p.derived ?? null })),
+    params: plan.params.map((p) => ({
+      key: p.key,
+      shape: p.shape,
+      value: p.value ? Array.from(p.value) : null,
+      derived: p.derived ?? null,
+    })),
     steps: plan.steps.map((s) => ({ nodes: s.nodes, op: s.op, params: s.params })),
   };
   // JSON is a JS expression; every user-written name inside it is a JSON string literal
@@ -53,12 +58,15 @@ function planData(plan: Plan): string {
 export function emitModule(plan: Plan, opts: ModuleOptions): string {
   const wasm = opts.backend === 'wasm' || /^wasm:\d+$/.test(opts.backend) ? wasmModuleParts(plan) : null;
   if (wasm) return emitWasmModule(plan, opts, wasm);
-  const gpuMode = opts.backend === 'cpu' ? null : opts.backend === 'gpujs' ? 'gpu' : opts.backend.replace(/^gpujs:/, '');
+  const gpuMode =
+    opts.backend === 'cpu' ? null : opts.backend === 'gpujs' ? 'gpu' : opts.backend.replace(/^gpujs:/, '');
   return [
     ...moduleHead(
       plan,
       opts,
-      gpuMode === null ? '// Backend: cpu (plain JavaScript, no dependencies).' : `// Backend: ${safeComment(opts.backend)} (needs the gpu.js package).`,
+      gpuMode === null
+        ? '// Backend: cpu (plain JavaScript, no dependencies).'
+        : `// Backend: ${safeComment(opts.backend)} (needs the gpu.js package).`,
       gpuMode === null ? [] : ["import * as __cnncGpuJs from 'gpu.js';"],
     ),
     gpuMode === null ? cpuProgramSource(plan) : gpujsKernels(plan),
@@ -73,7 +81,12 @@ export function emitModule(plan: Plan, opts: ModuleOptions): string {
           `const PLAN_STEPS = ${JSON.stringify(plan.steps.map((st) => ({ nodes: st.nodes, op: st.op, inputs: st.inputs, output: st.output, outputShape: st.outputShape, params: st.params })))};`,
           `const PLAN_BUFFERS = ${JSON.stringify(plan.buffers)};`,
         ]),
-    ...moduleTail(plan, opts, gpuMode === null ? 'cpu' : 'gpujs', gpuMode === null ? cpuLoadTail() : gpujsLoadTail(gpuMode)),
+    ...moduleTail(
+      plan,
+      opts,
+      gpuMode === null ? 'cpu' : 'gpujs',
+      gpuMode === null ? cpuLoadTail() : gpujsLoadTail(gpuMode),
+    ),
   ].join('\n');
 }
 
@@ -83,7 +96,10 @@ function emitWasmModule(plan: Plan, opts: ModuleOptions, wasm: WasmModuleParts):
     ...moduleHead(plan, opts, '// Backend: wasm (WebAssembly SIMD kernels, one thread; no dependencies).', []),
     wasm.declarations,
     `const PLAN = ${planData(plan)};`,
-    ...moduleTail(plan, opts, 'wasm', [wasm.createRunner, ...delegatingModel("    backend: 'wasm',", 'runner', '    destroy() {},')]),
+    ...moduleTail(plan, opts, 'wasm', [
+      wasm.createRunner,
+      ...delegatingModel("    backend: 'wasm',", 'runner', '    destroy() {},'),
+    ]),
   ].join('\n');
 }
 
@@ -105,7 +121,12 @@ function moduleHead(plan: Plan, opts: ModuleOptions, backendLine: string, import
  * backend and binds the weights (or initialises them) the same way for every backend, then runs
  * `loadTail` (which returns the model).
  */
-function moduleTail(plan: Plan, opts: ModuleOptions, support: 'cpu' | 'gpujs' | 'wasm', loadTail: readonly string[]): string[] {
+function moduleTail(
+  plan: Plan,
+  opts: ModuleOptions,
+  support: 'cpu' | 'gpujs' | 'wasm',
+  loadTail: readonly string[],
+): string[] {
   const inputs = Object.fromEntries(plan.inputs.map((i) => [i.name, i.shape]));
   const outputs = Object.fromEntries(plan.outputs.map((o) => [o.name, o.shape]));
   return [
@@ -136,12 +157,26 @@ function moduleTail(plan: Plan, opts: ModuleOptions, support: 'cpu' | 'gpujs' | 
 
 /** load()'s returned model: the `backend` property line, inputs, outputs, `run` with `runBody`, the `destroy` line. */
 function modelObject(backendLine: string, runBody: readonly string[], destroyLine: string): string[] {
-  return ['  return {', backendLine, '    inputs,', '    outputs,', '    async run(feeds) {', ...runBody, '    },', destroyLine, '  };'];
+  return [
+    '  return {',
+    backendLine,
+    '    inputs,',
+    '    outputs,',
+    '    async run(feeds) {',
+    ...runBody,
+    '    },',
+    destroyLine,
+    '  };',
+  ];
 }
 
 /** A model whose run checks the feeds and hands them to the runner object in local `runner`. */
 function delegatingModel(backendLine: string, runner: string, destroyLine: string): string[] {
-  return modelObject(backendLine, ['      __cnncSupport.checkFeeds(inputs, feeds);', `      return ${runner}.run(feeds);`], destroyLine);
+  return modelObject(
+    backendLine,
+    ['      __cnncSupport.checkFeeds(inputs, feeds);', `      return ${runner}.run(feeds);`],
+    destroyLine,
+  );
 }
 
 function cpuLoadTail(): string[] {
@@ -168,7 +203,11 @@ function gpujsLoadTail(mode: string): string[] {
   return [
     '  const plan = { ...PLAN, inputs: PLAN_INPUTS, outputs: PLAN_OUTPUTS, steps: PLAN_STEPS, buffers: PLAN_BUFFERS, params: PLAN.params.map((p) => ({ ...p, value: p.value ? Float32Array.from(p.value) : null })) };',
     `  const executor = await __cnncSupport.createGpuJsExecutorFromSources(plan, KERNELS, weights, ${jsString(mode)});`,
-    ...delegatingModel('    get backend() { return `gpujs:${executor.backend}`; },', 'executor', '    destroy() { executor.destroy(); },'),
+    ...delegatingModel(
+      '    get backend() { return `gpujs:${executor.backend}`; },',
+      'executor',
+      '    destroy() { executor.destroy(); },',
+    ),
   ];
 }
 

@@ -58,8 +58,17 @@ class Builder {
  * Encodes the plan as an ONNX ModelProto. `weights` supplies every param a step reads that has no
  * inline value (derived ones included: runtime/weights.ts bindWeights/initialWeights add them).
  */
-export function exportOnnx(plan: Plan, weights: ReadonlyMap<string, Tensor>, options: OnnxExportOptions = {}): Uint8Array {
-  const b = new Builder([...plan.buffers.map((x) => x.id), ...plan.params.map((p) => p.key), ...plan.inputs.map((i) => i.name), ...plan.outputs.map((o) => o.name)]);
+export function exportOnnx(
+  plan: Plan,
+  weights: ReadonlyMap<string, Tensor>,
+  options: OnnxExportOptions = {},
+): Uint8Array {
+  const b = new Builder([
+    ...plan.buffers.map((x) => x.id),
+    ...plan.params.map((p) => p.key),
+    ...plan.inputs.map((i) => i.name),
+    ...plan.outputs.map((o) => o.name),
+  ]);
   // after folding, the plan also lists the folded layers' own tensors, which no step reads any more
   const read = new Set(plan.steps.flatMap((s) => Object.values(s.params)));
   for (const p of plan.params) {
@@ -73,7 +82,9 @@ export function exportOnnx(plan: Plan, weights: ReadonlyMap<string, Tensor>, opt
   const view = (buffer: string, shape: readonly number[]): string => {
     const own = bufferShape.get(buffer);
     if (!own) throw new OnnxExportError(`buffer \`${buffer}\` is read but not declared in the plan`);
-    return sameShape(own, shape) ? buffer : b.node('Reshape', [buffer, b.int64s(`${buffer}:shape`, shape)], b.fresh(`${buffer}:view`));
+    return sameShape(own, shape)
+      ? buffer
+      : b.node('Reshape', [buffer, b.int64s(`${buffer}:shape`, shape)], b.fresh(`${buffer}:view`));
   };
   for (const step of plan.steps) {
     const inputs = step.inputs.map((x, i) => view(x, step.inputShapes[i]));
@@ -82,11 +93,15 @@ export function exportOnnx(plan: Plan, weights: ReadonlyMap<string, Tensor>, opt
   }
   // graph outputs take the user's names and shapes: an Identity or Reshape where the buffer differs
   for (const o of plan.outputs) {
-    if (!sameShape(bufferShape.get(o.buffer) ?? o.shape, o.shape)) b.node('Reshape', [o.buffer, b.int64s(`${o.name}:shape`, o.shape)], o.name);
+    if (!sameShape(bufferShape.get(o.buffer) ?? o.shape, o.shape))
+      b.node('Reshape', [o.buffer, b.int64s(`${o.name}:shape`, o.shape)], o.name);
     else if (o.name !== o.buffer) b.node('Identity', [o.buffer], o.name);
   }
   for (const i of plan.inputs) {
-    if (i.name !== i.buffer) throw new OnnxExportError(`input \`${i.name}\` lives in buffer \`${i.buffer}\`; the exporter expects them to match`);
+    if (i.name !== i.buffer)
+      throw new OnnxExportError(
+        `input \`${i.name}\` lives in buffer \`${i.buffer}\`; the exporter expects them to match`,
+      );
   }
   return encodeModel({
     irVersion: IR_VERSION,
@@ -108,7 +123,8 @@ function emitStep(b: Builder, step: PlanStep): void {
   const hasEpilogue = residual !== null || activation !== null;
   // the op writes a temporary when an epilogue follows, so the step's buffer holds the final value
   let value = emitOp(b, step, hasEpilogue ? b.fresh(`${step.output}:op`) : step.output);
-  if (residual !== null) value = b.node('Add', [value, residual], activation ? b.fresh(`${step.output}:sum`) : step.output);
+  if (residual !== null)
+    value = b.node('Add', [value, residual], activation ? b.fresh(`${step.output}:sum`) : step.output);
   if (activation !== null) emitActivation(b, activation, value, step.output);
 }
 
@@ -140,7 +156,10 @@ function emitOp(b: Builder, step: PlanStep, out: string): string {
       let pads = [top, left, bottom, right];
       if (a.padding_mode !== 'zeros' && pads.some((p) => p > 0)) {
         const mode = PAD_MODE[a.padding_mode];
-        if (!mode) throw new OnnxExportError(`conv \`${step.nodes[0]}\`: padding_mode '${a.padding_mode}' has no ONNX opset ${ONNX_OPSET} form`);
+        if (!mode)
+          throw new OnnxExportError(
+            `conv \`${step.nodes[0]}\`: padding_mode '${a.padding_mode}' has no ONNX opset ${ONNX_OPSET} form`,
+          );
         // ONNX Pad takes [x1_begin, x2_begin, ..., x1_end, x2_end] over all four NCHW axes
         const padSpec = b.int64s(`${step.output}:pads`, [0, 0, top, left, 0, 0, bottom, right]);
         input = b.node('Pad', [x, padSpec], b.fresh(`${step.output}:padded`), { mode });
@@ -168,7 +187,8 @@ function emitOp(b: Builder, step: PlanStep, out: string): string {
     }
     case 'avgpool2d': {
       const a = (step as PlanStep<'avgpool2d'>).attrs;
-      if (a.divisor_override !== null) throw new OnnxExportError(`avgpool \`${step.nodes[0]}\`: divisor_override has no ONNX AveragePool form`);
+      if (a.divisor_override !== null)
+        throw new OnnxExportError(`avgpool \`${step.nodes[0]}\`: divisor_override has no ONNX AveragePool form`);
       return b.node('AveragePool', [x], out, {
         kernel_shape: pair(a.kernel_size),
         strides: pair(a.stride),
@@ -183,7 +203,8 @@ function emitOp(b: Builder, step: PlanStep, out: string): string {
       const [oh, ow] = a.output_size;
       if (oh === 1 && ow === 1) return b.node('GlobalAveragePool', [x], out);
       // equal bins: an ordinary average pool; uneven bins have no single ONNX op
-      if (h % oh !== 0 || w % ow !== 0) throw new OnnxExportError(`adaptive avgpool \`${step.nodes[0]}\`: ${h}x${w} -> ${oh}x${ow} has uneven bins`);
+      if (h % oh !== 0 || w % ow !== 0)
+        throw new OnnxExportError(`adaptive avgpool \`${step.nodes[0]}\`: ${h}x${w} -> ${oh}x${ow} has uneven bins`);
       const k = [h / oh, w / ow];
       return b.node('AveragePool', [x], out, { kernel_shape: k, strides: k });
     }
@@ -191,16 +212,25 @@ function emitOp(b: Builder, step: PlanStep, out: string): string {
       const a = (step as PlanStep<'batchnorm2d'>).attrs;
       const c = a.num_features;
       if (!step.params.running_mean || !step.params.running_var) {
-        throw new OnnxExportError(`batchnorm \`${step.nodes[0]}\`: without running statistics it normalises with batch statistics, which ONNX BatchNormalization (inference) does not do`);
+        throw new OnnxExportError(
+          `batchnorm \`${step.nodes[0]}\`: without running statistics it normalises with batch statistics, which ONNX BatchNormalization (inference) does not do`,
+        );
       }
       const scale = step.params.weight ?? b.floats(`${step.output}:scale`, [c], new Float32Array(c).fill(1));
       const shift = step.params.bias ?? b.floats(`${step.output}:shift`, [c], new Float32Array(c));
-      return b.node('BatchNormalization', [x, scale, shift, step.params.running_mean, step.params.running_var], out, { epsilon: { float: a.eps } });
+      return b.node('BatchNormalization', [x, scale, shift, step.params.running_mean, step.params.running_var], out, {
+        epsilon: { float: a.eps },
+      });
     }
     case 'relu':
       return emitActivation(b, { kind: 'relu' }, x, out);
     case 'leaky_relu':
-      return emitActivation(b, { kind: 'leaky_relu', negative_slope: (step as PlanStep<'leaky_relu'>).attrs.negative_slope }, x, out);
+      return emitActivation(
+        b,
+        { kind: 'leaky_relu', negative_slope: (step as PlanStep<'leaky_relu'>).attrs.negative_slope },
+        x,
+        out,
+      );
     case 'sigmoid':
       return emitActivation(b, { kind: 'sigmoid' }, x, out);
     case 'tanh':

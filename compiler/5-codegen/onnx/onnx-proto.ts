@@ -49,7 +49,8 @@ function attribute(name: string, value: AttrValue): ProtoWriter {
   const a = new ProtoWriter().string(1, name);
   if (typeof value === 'string') return a.int(20, AttrType.STRING).string(4, value);
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) throw new Error(`onnx: attribute ${name} = ${value}: write non-integers as { float }`);
+    if (!Number.isInteger(value))
+      throw new Error(`onnx: attribute ${name} = ${value}: write non-integers as { float }`);
     return a.int(20, AttrType.INT).int(3, value);
   }
   if ('float' in value) {

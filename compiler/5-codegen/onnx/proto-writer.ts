@@ -74,7 +74,8 @@ export class ProtoWriter {
   }
 
   private tag(field: number, wire: number): void {
-    if (!Number.isInteger(field) || field < 1 || field > 536_870_911) throw new Error(`protobuf: bad field number ${field}`);
+    if (!Number.isInteger(field) || field < 1 || field > 536_870_911)
+      throw new Error(`protobuf: bad field number ${field}`);
     this.varint(field * 8 + wire);
   }
 

@@ -186,7 +186,14 @@ export class Func {
    * `for (i = start; i < end; i += step) body()` over i32 values given as constants or locals.
    * With `atLeastOnce` the test sits at the bottom only (the caller knows the range is non-empty).
    */
-  forLoop(i: Local, start: number | Local, end: number | Local, step: number, body: () => void, opts: { startIsLocal?: boolean; endIsLocal?: boolean; atLeastOnce?: boolean } = {}): void {
+  forLoop(
+    i: Local,
+    start: number | Local,
+    end: number | Local,
+    step: number,
+    body: () => void,
+    opts: { startIsLocal?: boolean; endIsLocal?: boolean; atLeastOnce?: boolean } = {},
+  ): void {
     const push = (v: number | Local, isLocal: boolean | undefined) => (isLocal ? this.localGet(v) : this.i32Const(v));
     push(start, opts.startIsLocal);
     this.localSet(i);
@@ -288,37 +295,95 @@ export class Func {
   }
 
   // ---- i32 arithmetic -----------------------------------------------------------------------
-  i32Eqz(): void { this.op(0x45); }
-  i32Eq(): void { this.op(0x46); }
-  i32Ne(): void { this.op(0x47); }
-  i32LtS(): void { this.op(0x48); }
-  i32LtU(): void { this.op(0x49); }
-  i32GtS(): void { this.op(0x4a); }
-  i32GtU(): void { this.op(0x4b); }
-  i32LeS(): void { this.op(0x4c); }
-  i32LeU(): void { this.op(0x4d); }
-  i32GeS(): void { this.op(0x4e); }
-  i32GeU(): void { this.op(0x4f); }
-  i32Add(): void { this.op(0x6a); }
-  i32Sub(): void { this.op(0x6b); }
-  i32Mul(): void { this.op(0x6c); }
-  i32DivS(): void { this.op(0x6d); }
-  i32DivU(): void { this.op(0x6e); }
-  i32RemS(): void { this.op(0x6f); }
-  i32RemU(): void { this.op(0x70); }
-  i32And(): void { this.op(0x71); }
-  i32Or(): void { this.op(0x72); }
-  i32Shl(): void { this.op(0x74); }
-  i32ShrU(): void { this.op(0x76); }
+  i32Eqz(): void {
+    this.op(0x45);
+  }
+  i32Eq(): void {
+    this.op(0x46);
+  }
+  i32Ne(): void {
+    this.op(0x47);
+  }
+  i32LtS(): void {
+    this.op(0x48);
+  }
+  i32LtU(): void {
+    this.op(0x49);
+  }
+  i32GtS(): void {
+    this.op(0x4a);
+  }
+  i32GtU(): void {
+    this.op(0x4b);
+  }
+  i32LeS(): void {
+    this.op(0x4c);
+  }
+  i32LeU(): void {
+    this.op(0x4d);
+  }
+  i32GeS(): void {
+    this.op(0x4e);
+  }
+  i32GeU(): void {
+    this.op(0x4f);
+  }
+  i32Add(): void {
+    this.op(0x6a);
+  }
+  i32Sub(): void {
+    this.op(0x6b);
+  }
+  i32Mul(): void {
+    this.op(0x6c);
+  }
+  i32DivS(): void {
+    this.op(0x6d);
+  }
+  i32DivU(): void {
+    this.op(0x6e);
+  }
+  i32RemS(): void {
+    this.op(0x6f);
+  }
+  i32RemU(): void {
+    this.op(0x70);
+  }
+  i32And(): void {
+    this.op(0x71);
+  }
+  i32Or(): void {
+    this.op(0x72);
+  }
+  i32Shl(): void {
+    this.op(0x74);
+  }
+  i32ShrU(): void {
+    this.op(0x76);
+  }
 
   // ---- f32 arithmetic -----------------------------------------------------------------------
-  f32Lt(): void { this.op(0x5d); }
-  f32Gt(): void { this.op(0x5e); }
-  f32Ne(): void { this.op(0x5c); }
-  f32Add(): void { this.op(0x92); }
-  f32Sub(): void { this.op(0x93); }
-  f32Mul(): void { this.op(0x94); }
-  f32Div(): void { this.op(0x95); }
+  f32Lt(): void {
+    this.op(0x5d);
+  }
+  f32Gt(): void {
+    this.op(0x5e);
+  }
+  f32Ne(): void {
+    this.op(0x5c);
+  }
+  f32Add(): void {
+    this.op(0x92);
+  }
+  f32Sub(): void {
+    this.op(0x93);
+  }
+  f32Mul(): void {
+    this.op(0x94);
+  }
+  f32Div(): void {
+    this.op(0x95);
+  }
 
   // ---- SIMD (0xFD prefix) -------------------------------------------------------------------
   v128Load(offset = 0, align = 4): void {
@@ -367,7 +432,8 @@ export class Func {
 
   /** i8x16.shuffle with 16 lane indices into the concatenation of the two operands. */
   i8x16Shuffle(lanes: readonly number[]): void {
-    if (lanes.length !== 16 || lanes.some((l) => !(l >= 0 && l < 32))) throw new Error('wasm encoder: bad shuffle lanes');
+    if (lanes.length !== 16 || lanes.some((l) => !(l >= 0 && l < 32)))
+      throw new Error('wasm encoder: bad shuffle lanes');
     this.simd(0x0d);
     this.code.bytes(lanes);
   }
@@ -377,7 +443,9 @@ export class Func {
     this.i8x16Shuffle([a, b, c, d].flatMap((l) => [l * 4, l * 4 + 1, l * 4 + 2, l * 4 + 3]));
   }
 
-  f32x4Splat(): void { this.simd(0x13); }
+  f32x4Splat(): void {
+    this.simd(0x13);
+  }
 
   f32x4ExtractLane(lane: number): void {
     this.simd(0x1f);
@@ -389,32 +457,72 @@ export class Func {
     this.code.byte(lane);
   }
 
-  f32x4Eq(): void { this.simd(0x41); }
-  f32x4Ne(): void { this.simd(0x42); }
-  f32x4Lt(): void { this.simd(0x43); }
-  f32x4Gt(): void { this.simd(0x44); }
-  v128Not(): void { this.simd(0x4d); }
-  v128And(): void { this.simd(0x4e); }
-  v128AndNot(): void { this.simd(0x4f); }
-  v128Or(): void { this.simd(0x50); }
+  f32x4Eq(): void {
+    this.simd(0x41);
+  }
+  f32x4Ne(): void {
+    this.simd(0x42);
+  }
+  f32x4Lt(): void {
+    this.simd(0x43);
+  }
+  f32x4Gt(): void {
+    this.simd(0x44);
+  }
+  v128Not(): void {
+    this.simd(0x4d);
+  }
+  v128And(): void {
+    this.simd(0x4e);
+  }
+  v128AndNot(): void {
+    this.simd(0x4f);
+  }
+  v128Or(): void {
+    this.simd(0x50);
+  }
   /** 1 if any bit of the v128 is set, else 0. */
-  v128AnyTrue(): void { this.simd(0x53); }
+  v128AnyTrue(): void {
+    this.simd(0x53);
+  }
   /** bitselect(a, b, mask): bits of a where mask is 1, of b elsewhere. */
-  v128Bitselect(): void { this.simd(0x52); }
-  f32x4Neg(): void { this.simd(0xe1); }
-  f32x4Add(): void { this.simd(0xe4); }
-  f32x4Sub(): void { this.simd(0xe5); }
-  f32x4Mul(): void { this.simd(0xe6); }
-  f32x4Div(): void { this.simd(0xe7); }
+  v128Bitselect(): void {
+    this.simd(0x52);
+  }
+  f32x4Neg(): void {
+    this.simd(0xe1);
+  }
+  f32x4Add(): void {
+    this.simd(0xe4);
+  }
+  f32x4Sub(): void {
+    this.simd(0xe5);
+  }
+  f32x4Mul(): void {
+    this.simd(0xe6);
+  }
+  f32x4Div(): void {
+    this.simd(0xe7);
+  }
   /** IEEE-style min/max: NaN if either lane is NaN, -0 < +0. */
-  f32x4Min(): void { this.simd(0xe8); }
-  f32x4Max(): void { this.simd(0xe9); }
+  f32x4Min(): void {
+    this.simd(0xe8);
+  }
+  f32x4Max(): void {
+    this.simd(0xe9);
+  }
   /** pmin(a, b) = b < a ? b : a (one instruction on x86). */
-  f32x4Pmin(): void { this.simd(0xea); }
+  f32x4Pmin(): void {
+    this.simd(0xea);
+  }
   /** pmax(a, b) = a < b ? b : a (one instruction on x86; keeps a when either is NaN... see callers). */
-  f32x4Pmax(): void { this.simd(0xeb); }
+  f32x4Pmax(): void {
+    this.simd(0xeb);
+  }
   /** relaxed_madd(a, b, c) = a * b + c, fused or not (relaxed SIMD). */
-  f32x4RelaxedMadd(): void { this.simd(0x105); }
+  f32x4RelaxedMadd(): void {
+    this.simd(0x105);
+  }
 
   /** Raw single-byte opcode (for ops without a helper). */
   op(byte: number): void {
@@ -477,7 +585,8 @@ export class ModuleBuilder {
 
   /** Adds a function; returns its index (for `call`). */
   addFunction(f: Func, exportName: string | null): number {
-    if (exportName !== null && this.funcs.some((e) => e.exportName === exportName)) throw new Error(`wasm encoder: duplicate export ${exportName}`);
+    if (exportName !== null && this.funcs.some((e) => e.exportName === exportName))
+      throw new Error(`wasm encoder: duplicate export ${exportName}`);
     this.funcs.push({ f, exportName });
     return this.funcs.length - 1;
   }
@@ -528,7 +637,9 @@ export class ModuleBuilder {
       w.u32(this.funcs.length);
       for (const { f } of this.funcs) w.u32(typeIndex.get(sigKey(f))!);
     });
-    const exported = this.funcs.map((e, i) => [e.exportName, i] as const).filter((e): e is readonly [string, number] => e[0] !== null);
+    const exported = this.funcs
+      .map((e, i) => [e.exportName, i] as const)
+      .filter((e): e is readonly [string, number] => e[0] !== null);
     section(7, (w) => {
       w.u32(exported.length);
       for (const [name, i] of exported) {

@@ -33,6 +33,7 @@ export function wasmModuleParts(plan: Plan): WasmModuleParts {
     ...js,
     `const JS_STEPS = new Map([${entries.join(', ')}]);`,
   ].join('\n');
-  const createRunner = '  const runner = await __cnncSupport.createWasmRunner(WASM_LAYOUT, WASM_BYTES, JS_STEPS, PLAN, weights);';
+  const createRunner =
+    '  const runner = await __cnncSupport.createWasmRunner(WASM_LAYOUT, WASM_BYTES, JS_STEPS, PLAN, weights);';
   return { declarations, createRunner };
 }

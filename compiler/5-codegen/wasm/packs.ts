@@ -25,7 +25,13 @@ export type PackSpec =
   /** linear weight in panels (linear.ts) */
   | { readonly kind: 'linear'; readonly shape: LinearShape }
   /** batchnorm's running statistics folded into a per-channel scale or shift */
-  | { readonly kind: 'batchnorm'; readonly which: 'scale' | 'shift'; readonly C: number; readonly eps: number; readonly affine: boolean };
+  | {
+      readonly kind: 'batchnorm';
+      readonly which: 'scale' | 'shift';
+      readonly C: number;
+      readonly eps: number;
+      readonly affine: boolean;
+    };
 
 function need(p: ParamArrays, name: string): Float32Array {
   const a = p[name];
@@ -124,7 +130,9 @@ export function packWinogradWeights(w: Float32Array, OC: number, C: number, dst:
       const g = (oc * C + c) * 9;
       // t = G g (4 x 3)
       for (let j = 0; j < 3; j++) {
-        const g0 = w[g + j], g1 = w[g + 3 + j], g2 = w[g + 6 + j];
+        const g0 = w[g + j],
+          g1 = w[g + 3 + j],
+          g2 = w[g + 6 + j];
         t[j] = g0;
         t[3 + j] = 0.5 * (g0 + g1 + g2);
         t[6 + j] = 0.5 * (g0 - g1 + g2);
@@ -133,7 +141,9 @@ export function packWinogradWeights(w: Float32Array, OC: number, C: number, dst:
       // U = t G^T (4 x 4), written to the packed positions
       const at = blockStart + c * M + m;
       for (let i = 0; i < 4; i++) {
-        const t0 = t[i * 3], t1 = t[i * 3 + 1], t2 = t[i * 3 + 2];
+        const t0 = t[i * 3],
+          t1 = t[i * 3 + 1],
+          t2 = t[i * 3 + 2];
         const row = i * 4 * OC * C + at;
         dst[row] = t0;
         dst[row + OC * C] = 0.5 * (t0 + t1 + t2);

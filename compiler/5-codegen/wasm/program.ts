@@ -83,7 +83,8 @@ const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * 
 export function wasmProgram(plan: Plan, options: WasmProgramOptions = {}): WasmProgram {
   const threads = options.threads ?? 1;
   const relaxed = options.relaxed ?? false;
-  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 64)) throw new Error(`wasm codegen: bad thread count ${threads}`);
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 64))
+    throw new Error(`wasm codegen: bad thread count ${threads}`);
   checkDataflow(plan);
   const kernels = plan.steps.map((s, i) => (options.select ? options.select(s, i) : selectKernel(s, threads)));
 
@@ -117,7 +118,10 @@ export function wasmProgram(plan: Plan, options: WasmProgramOptions = {}): WasmP
       return offset;
     }),
   );
-  if (top > MAX_BYTES) throw new Error(`wasm codegen: the model needs ${top} bytes of memory, more than the ${MAX_BYTES} this backend addresses`);
+  if (top > MAX_BYTES)
+    throw new Error(
+      `wasm codegen: the model needs ${top} bytes of memory, more than the ${MAX_BYTES} this backend addresses`,
+    );
   const pages = Math.max(1, Math.ceil(top / PAGE));
 
   const mod = new ModuleBuilder();
@@ -146,7 +150,19 @@ export function wasmProgram(plan: Plan, options: WasmProgramOptions = {}): WasmP
     );
     return { op: step.op, nodes: step.nodes, describe: kernels[i].describe, output: step.output, phases };
   });
-  return { bytes: mod.toBytes(), pages, threads, relaxed, control, buffers, inputs: plan.inputs, outputs: plan.outputs, packs, steps, exports: mod.exportNames() };
+  return {
+    bytes: mod.toBytes(),
+    pages,
+    threads,
+    relaxed,
+    control,
+    buffers,
+    inputs: plan.inputs,
+    outputs: plan.outputs,
+    packs,
+    steps,
+    exports: mod.exportNames(),
+  };
 }
 
 /** Every buffer a step reads is a graph input or written by an earlier step, with matching sizes. */
@@ -156,16 +172,22 @@ function checkDataflow(plan: Plan): void {
   const expect = (id: string, shape: readonly number[]) => {
     const n = size.get(id);
     if (n === undefined) throw new Error(`wasm codegen: buffer ${JSON.stringify(id)} is not declared in the plan`);
-    if (n !== sizeOf(shape)) throw new Error(`wasm codegen: buffer ${JSON.stringify(id)} has ${n} elements, a step expects [${shape.join(', ')}]`);
+    if (n !== sizeOf(shape))
+      throw new Error(
+        `wasm codegen: buffer ${JSON.stringify(id)} has ${n} elements, a step expects [${shape.join(', ')}]`,
+      );
   };
   for (const step of plan.steps) {
     const reads = step.epilogue.residual === null ? step.inputs : [...step.inputs, step.epilogue.residual];
-    for (const b of reads) if (!defined.has(b)) throw new Error(`wasm codegen: buffer ${JSON.stringify(b)} is read before it is written`);
+    for (const b of reads)
+      if (!defined.has(b)) throw new Error(`wasm codegen: buffer ${JSON.stringify(b)} is read before it is written`);
     step.inputs.forEach((b, j) => expect(b, step.inputShapes[j]));
     if (step.epilogue.residual !== null) expect(step.epilogue.residual, step.outputShape);
     expect(step.output, step.outputShape);
-    if (defined.has(step.output)) throw new Error(`wasm codegen: buffer ${JSON.stringify(step.output)} is written twice`);
+    if (defined.has(step.output))
+      throw new Error(`wasm codegen: buffer ${JSON.stringify(step.output)} is written twice`);
     defined.add(step.output);
   }
-  for (const v of plan.outputs) if (!defined.has(v.buffer)) throw new Error(`wasm codegen: output ${JSON.stringify(v.name)} is never computed`);
+  for (const v of plan.outputs)
+    if (!defined.has(v.buffer)) throw new Error(`wasm codegen: output ${JSON.stringify(v.name)} is never computed`);
 }

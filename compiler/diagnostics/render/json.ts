@@ -30,7 +30,9 @@ export interface JsonDiagnostic extends JsonRange {
 
 export function diagnosticToJson(d: Diagnostic, files: ReadonlyMap<string, SourceFile>): JsonDiagnostic {
   const primary = primaryLabel(d);
-  const where = primary ? range(primary.span, files) : { file: null, line: null, column: null, endLine: null, endColumn: null };
+  const where = primary
+    ? range(primary.span, files)
+    : { file: null, line: null, column: null, endLine: null, endColumn: null };
   return {
     code: printedCode(d),
     severity: d.severity,
@@ -44,7 +46,13 @@ export function diagnosticToJson(d: Diagnostic, files: ReadonlyMap<string, Sourc
 
 /** A JSON array of all diagnostics, pretty-printed, ending with a newline. */
 export function renderJson(diags: readonly Diagnostic[], files: ReadonlyMap<string, SourceFile>): string {
-  return JSON.stringify(diags.map((d) => diagnosticToJson(d, files)), null, 2) + '\n';
+  return (
+    JSON.stringify(
+      diags.map((d) => diagnosticToJson(d, files)),
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 function jsonLabel(l: Label, files: ReadonlyMap<string, SourceFile>): JsonLabel {

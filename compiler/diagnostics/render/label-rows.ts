@@ -21,12 +21,16 @@ export interface LineLabel {
  *     first
  */
 export function labelRows(labels: readonly LineLabel[], severity: Severity, color: boolean): string[] {
-  const sorted = [...labels].sort((a, b) => a.start - b.start || a.end - b.end || Number(b.primary) - Number(a.primary));
+  const sorted = [...labels].sort(
+    (a, b) => a.start - b.start || a.end - b.end || Number(b.primary) - Number(a.primary),
+  );
   const styleOf = (l: LineLabel): Style => (l.primary ? severityStyle(severity) : 'secondary');
   const canvas = new Canvas();
 
   // Wider marks first, so a label nested in another stays visible; on equal width the primary wins.
-  const drawOrder = [...sorted].sort((a, b) => b.end - b.start - (a.end - a.start) || Number(a.primary) - Number(b.primary));
+  const drawOrder = [...sorted].sort(
+    (a, b) => b.end - b.start - (a.end - a.start) || Number(a.primary) - Number(b.primary),
+  );
   for (const l of drawOrder) {
     canvas.put(0, l.start, (l.primary ? '^' : '-').repeat(l.end - l.start), styleOf(l));
   }

@@ -24,7 +24,15 @@ export function locate(file: SourceFile, s: Span): SpanLocation {
   const from = file.position(a);
   const to = file.position(b);
   const last = b > a ? file.position(b - 1) : from;
-  return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column, start: a, end: b, lastLine: last.line };
+  return {
+    line: from.line,
+    column: from.column,
+    endLine: to.line,
+    endColumn: to.column,
+    start: a,
+    end: b,
+    lastLine: last.line,
+  };
 }
 
 function clamp(offset: number, len: number): number {

@@ -68,7 +68,10 @@ function renderOne(d: Diagnostic, files: ReadonlyMap<string, SourceFile>, color:
     out.push(...renderExcerpt(g.file, g.labels, d, width, color));
   }
 
-  const trailers = [...d.notes.map((n) => ['note', n] as const), ...(d.help !== null ? [['help', d.help] as const] : [])];
+  const trailers = [
+    ...d.notes.map((n) => ['note', n] as const),
+    ...(d.help !== null ? [['help', d.help] as const] : []),
+  ];
   if (trailers.length > 0 && groups.length > 0) out.push(`${pad} ${gutter('│')}`);
   for (const [kind, text] of trailers) {
     // Continuation lines of a multi-line note line up under its first character.

@@ -14,10 +14,13 @@ export function concatLines(step: PlanStep<'concat'>, k: KernelNames): string[] 
   const lines = [`for (let q = 0; q < ${int(outer)}; q++) {`];
   let offset = 0;
   step.inputShapes.forEach((s, j) => {
-    if (s.length !== outShape.length || sizeOf(s.slice(0, dim)) !== outer) throw new Error(`cpu codegen: concat input ${j} shape mismatch`);
+    if (s.length !== outShape.length || sizeOf(s.slice(0, dim)) !== outer)
+      throw new Error(`cpu codegen: concat input ${j} shape mismatch`);
     const chunk = sizeOf(s.slice(dim));
     const src = lin('', 'q', chunk);
-    lines.push(`  ${k.out}.set(${k.inputs[j]}.subarray(${src}, ${lin(src, 1, chunk)}), ${lin(lin('', 'q', rowLen), 1, offset)});`);
+    lines.push(
+      `  ${k.out}.set(${k.inputs[j]}.subarray(${src}, ${lin(src, 1, chunk)}), ${lin(lin('', 'q', rowLen), 1, offset)});`,
+    );
     offset += chunk;
   });
   if (offset !== rowLen) throw new Error(`cpu codegen: concat inputs do not fill the output along dim ${dim}`);

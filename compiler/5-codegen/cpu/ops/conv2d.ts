@@ -54,7 +54,20 @@ export function conv2dLines(step: PlanStep<'conv2d'>, k: KernelNames): string[] 
 
   const prepad = a.padding_mode !== 'zeros' && pt + pb + pl + pr > 0;
   const g: Geometry = {
-    N, C, H, W, OC, OH, OW, KH, KW, sh, sw, dh, dw, G,
+    N,
+    C,
+    H,
+    W,
+    OC,
+    OH,
+    OW,
+    KH,
+    KW,
+    sh,
+    sw,
+    dh,
+    dw,
+    G,
     Cg: C / G,
     OCg: OC / G,
     Hs: prepad ? H + pt + pb : H,
@@ -69,25 +82,51 @@ export function conv2dLines(step: PlanStep<'conv2d'>, k: KernelNames): string[] 
   };
   const lines: string[] = [];
   if (prepad) lines.push(...prepadDecl(a.padding_mode, g, pt, pl));
-  const pointwise = KH === 1 && KW === 1 && sh === 1 && sw === 1 && g.PT === 0 && g.PL === 0 && OH === g.Hs && OW === g.Ws;
-  const block = pointwise ? (oc: string, nb: number) => pointwiseBlock(step, k, g, oc, nb) : (oc: string, nb: number) => directBlock(step, k, g, oc, nb);
+  const pointwise =
+    KH === 1 && KW === 1 && sh === 1 && sw === 1 && g.PT === 0 && g.PL === 0 && OH === g.Hs && OW === g.Ws;
+  const block = pointwise
+    ? (oc: string, nb: number) => pointwiseBlock(step, k, g, oc, nb)
+    : (oc: string, nb: number) => directBlock(step, k, g, oc, nb);
   lines.push(`for (let n = 0; n < ${int(N)}; n++) {`);
   if (prepad) lines.push(...indent(prepadFill(g, k.inputs[0])));
   lines.push(
     `  const xb = ${lin('', 'n', g.batchStride)}, ob = ${lin('', 'n', OC * OH * OW)};`,
-    ...indent(groupLoops(g, pointwise ? PW_OC_BLOCKS : OC_BLOCKS.filter((nb) => nb === 1 || nb * KW <= MAX_ROW_WEIGHTS), block)),
+    ...indent(
+      groupLoops(g, pointwise ? PW_OC_BLOCKS : OC_BLOCKS.filter((nb) => nb === 1 || nb * KW <= MAX_ROW_WEIGHTS), block),
+    ),
     `}`,
   );
   return lines;
 }
 
 interface Geometry {
-  N: number; C: number; H: number; W: number; OC: number; OH: number; OW: number;
-  KH: number; KW: number; sh: number; sw: number; dh: number; dw: number; G: number; Cg: number; OCg: number;
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  OC: number;
+  OH: number;
+  OW: number;
+  KH: number;
+  KW: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  G: number;
+  Cg: number;
+  OCg: number;
   /** the source the taps read (the input, or the pre-padded scratch), its size and remaining padding */
-  Hs: number; Ws: number; PT: number; PL: number; X: string; batchStride: number;
+  Hs: number;
+  Ws: number;
+  PT: number;
+  PL: number;
+  X: string;
+  batchStride: number;
   /** identifiers of the weight, bias (or null) and output arrays */
-  wt: string; bias: string | null; O: string;
+  wt: string;
+  bias: string | null;
+  O: string;
 }
 
 function padIndex(mode: PaddingMode, i: number, n: number): number {
@@ -157,7 +196,11 @@ function groupLoops(g: Geometry, sizes: readonly number[], block: (oc: string, n
 /** `[0, nb)` block-plane fill with the bias (or zeros). */
 function fillBlock(g: Geometry, nb: number, plane: number): string[] {
   if (g.bias === null) return [`${g.O}.fill(0, op, ${lin('op', 1, nb * plane)});`];
-  return Array.from({ length: nb }, (_, j) => `${g.O}.fill(${g.bias}[${lin('oc', 1, j)}], ${lin('op', 1, j * plane)}, ${lin('op', 1, (j + 1) * plane)});`);
+  return Array.from(
+    { length: nb },
+    (_, j) =>
+      `${g.O}.fill(${g.bias}[${lin('oc', 1, j)}], ${lin('op', 1, j * plane)}, ${lin('op', 1, (j + 1) * plane)});`,
+  );
 }
 
 /** [lo, hi) of output positions whose whole window (taps 0..K-1) lies inside [0, size); empty -> [out, out). */
@@ -187,7 +230,10 @@ function directBlock(step: PlanStep, k: KernelNames, g: Geometry, oc: string, nb
    * Interior columns: `PIXELS` output pixels per iteration, then single pixels. `rows` lists the
    * kernel rows accumulated, each with the source offset of its input row and its weight names.
    */
-  const interiorCols = (base: string, rows: { off: number; w: (j: number, kw: number) => string; tag: string }[]): string[] => {
+  const interiorCols = (
+    base: string,
+    rows: { off: number; w: (j: number, kw: number) => string; tag: string }[],
+  ): string[] => {
     if (owA >= owB) return [];
     const lines: string[] = [];
     const span = owB - owA;
@@ -199,7 +245,9 @@ function directBlock(step: PlanStep, k: KernelNames, g: Geometry, oc: string, nb
       const body: string[] = [`const ${loads.join(', ')};`];
       for (const j of blocks) {
         for (let p = 0; p < px; p++) {
-          const sum = groupedSum(rows.map((r) => Array.from({ length: KW }, (_, kw) => `${r.w(j, kw)} * x${r.tag}${p * sw + kw * dw}`)));
+          const sum = groupedSum(
+            rows.map((r) => Array.from({ length: KW }, (_, kw) => `${r.w(j, kw)} * x${r.tag}${p * sw + kw * dw}`)),
+          );
           const [first, ...rest] = sum.split('\n');
           body.push(`${O}[${lin('o', 1, j * OHW + p)}] += ${first}${rest.length === 0 ? ';' : ''}`);
           rest.forEach((r, i) => body.push(`  ${r}${i === rest.length - 1 ? ';' : ''}`));
@@ -254,7 +302,10 @@ function directBlock(step: PlanStep, k: KernelNames, g: Geometry, oc: string, nb
   const rowByRow = (khLo: string, khHi: string): string[] => [
     `for (let kh = ${khLo}; kh < ${khHi}; kh++) {`,
     `  const xk = ${lin('xr', 'kh', dh * Ws)}, wk = ${lin('wc', 'kh', KW)};`,
-    ...blocks.map((j) => `  const ${Array.from({ length: KW }, (_, kw) => `v${j}_${kw} = ${wt}[${lin('wk', 1, j * CgKK + kw)}]`).join(', ')};`),
+    ...blocks.map(
+      (j) =>
+        `  const ${Array.from({ length: KW }, (_, kw) => `v${j}_${kw} = ${wt}[${lin('wk', 1, j * CgKK + kw)}]`).join(', ')};`,
+    ),
     ...indent(interiorCols('xk', [{ off: 0, w: (j, kw) => `v${j}_${kw}`, tag: '' }])),
     ...indent(borderCols(null)),
     `}`,
@@ -267,11 +318,18 @@ function directBlock(step: PlanStep, k: KernelNames, g: Geometry, oc: string, nb
     // all taps in one sweep with every weight of the block hoisted out of the row loop
     for (const j of blocks) {
       for (let kh = 0; kh < KH; kh++) {
-        const ws = Array.from({ length: KW }, (_, kw) => `w${j}_${kh}_${kw} = ${wt}[${lin('wc', 1, j * CgKK + kh * KW + kw)}]`);
+        const ws = Array.from(
+          { length: KW },
+          (_, kw) => `w${j}_${kh}_${kw} = ${wt}[${lin('wc', 1, j * CgKK + kh * KW + kw)}]`,
+        );
         weights.push(`const ${ws.join(', ')};`);
       }
     }
-    const rows = Array.from({ length: KH }, (_, kh) => ({ off: kh * dh * Ws, w: (j: number, kw: number) => `w${j}_${kh}_${kw}`, tag: `${kh}_` }));
+    const rows = Array.from({ length: KH }, (_, kh) => ({
+      off: kh * dh * Ws,
+      w: (j: number, kw: number) => `w${j}_${kh}_${kw}`,
+      tag: `${kh}_`,
+    }));
     interiorRow = [...interiorCols('xr', rows), ...borderCols(KH)];
   } else {
     interiorRow = rowByRow('0', int(KH));
@@ -284,7 +342,10 @@ function directBlock(step: PlanStep, k: KernelNames, g: Geometry, oc: string, nb
     // kernel rows kh with 0 <= oh*sh - PT + kh*dh < Hs
     const ih0 = lin(lin('', 'oh', sh), 1, -PT);
     const khLo = dh === 1 ? `ih0 < 0 ? -ih0 : 0` : `ih0 < 0 ? ((${int(dh - 1)} - ih0) / ${int(dh)}) | 0 : 0`;
-    const khHi = dh === 1 ? `Math.min(${int(KH)}, ${int(Hs)} - ih0)` : `Math.min(${int(KH)}, ((${int(Hs + dh - 1)} - ih0) / ${int(dh)}) | 0)`;
+    const khHi =
+      dh === 1
+        ? `Math.min(${int(KH)}, ${int(Hs)} - ih0)`
+        : `Math.min(${int(KH)}, ((${int(Hs + dh - 1)} - ih0) / ${int(dh)}) | 0)`;
     rowLines.push(
       `// border rows (${int(ohA)} at the top, ${int(OH - ohB)} at the bottom): only kernel rows inside the input`,
       `for (let r = 0; r < ${int(nBorderRows)}; r++) {`,
@@ -297,7 +358,12 @@ function directBlock(step: PlanStep, k: KernelNames, g: Geometry, oc: string, nb
     );
   }
   if (ohA < ohB) {
-    rowLines.push(`// interior rows`, `for (let oh = ${int(ohA)}; oh < ${int(ohB)}; oh++) {`, ...indent([...rowHead, ...interiorRow]), `}`);
+    rowLines.push(
+      `// interior rows`,
+      `for (let oh = ${int(ohA)}; oh < ${int(ohB)}; oh++) {`,
+      ...indent([...rowHead, ...interiorRow]),
+      `}`,
+    );
   }
 
   const channel = [...weights, ...rowLines];
@@ -330,7 +396,9 @@ function pointwiseBlock(step: PlanStep, k: KernelNames, g: Geometry, oc: string,
   const pHi = tiled ? 'te' : int(HW);
   const cPass = (cb: number): string[] => {
     const qs = Array.from({ length: cb }, (_, q) => q);
-    const ws = blocks.map((j) => `const ${qs.map((q) => `a${j}_${q} = ${wt}[${lin('wi', 1, j * Cg + q)}]`).join(', ')};`);
+    const ws = blocks.map(
+      (j) => `const ${qs.map((q) => `a${j}_${q} = ${wt}[${lin('wi', 1, j * Cg + q)}]`).join(', ')};`,
+    );
     return [
       `const wi = ${lin(lin('', oc, Cg), 'c', 1)}, xc = ${lin('xg', 'c', HW)};`,
       ...ws,
@@ -342,14 +410,21 @@ function pointwiseBlock(step: PlanStep, k: KernelNames, g: Geometry, oc: string,
   };
   const full = Cg - (Cg % PW_C_BLOCK);
   const inner: string[] = [];
-  if (full > 0) inner.push(`for (let c = 0; c < ${int(full)}; c += ${int(PW_C_BLOCK)}) {`, ...indent(cPass(PW_C_BLOCK)), `}`);
+  if (full > 0)
+    inner.push(`for (let c = 0; c < ${int(full)}; c += ${int(PW_C_BLOCK)}) {`, ...indent(cPass(PW_C_BLOCK)), `}`);
   if (full < Cg) inner.push(`for (let c = ${int(full)}; c < ${int(Cg)}; c++) {`, ...indent(cPass(1)), `}`);
   if (step.epilogue.residual !== null || step.epilogue.activation !== null) {
     inner.push(
       `for (let i = ${lin('op', 1, 0)} + ${pLo}; i < op + ${pHi}; i++) {`,
       ...blocks.flatMap((j) => {
         const idx = lin('i', 1, j * HW);
-        return [`  {`, `    let v = ${O}[${idx}];`, ...indent(epilogueLines(step.epilogue, k, idx), '    '), `    ${O}[${idx}] = v;`, `  }`];
+        return [
+          `  {`,
+          `    let v = ${O}[${idx}];`,
+          ...indent(epilogueLines(step.epilogue, k, idx), '    '),
+          `    ${O}[${idx}] = v;`,
+          `  }`,
+        ];
       }),
       `}`,
     );

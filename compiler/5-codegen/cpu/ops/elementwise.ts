@@ -3,12 +3,24 @@
  * index i to flat index i, so the epilogue is applied right at the store.
  */
 import type { Activation, PlanStep } from '../../../4-plan/plan.ts';
-import { type KernelNames, activationLines, epilogueLines, epiloguePass, hasEpilogue, indent, int, sizeOf } from '../emit.ts';
+import {
+  type KernelNames,
+  activationLines,
+  epilogueLines,
+  epiloguePass,
+  hasEpilogue,
+  indent,
+  int,
+  sizeOf,
+} from '../emit.ts';
 
 function checkSameSize(step: PlanStep): number {
   const n = sizeOf(step.outputShape);
   for (const s of step.inputShapes) {
-    if (sizeOf(s) !== n) throw new Error(`cpu codegen: ${step.op} input [${s.join(', ')}] does not match output [${step.outputShape.join(', ')}]`);
+    if (sizeOf(s) !== n)
+      throw new Error(
+        `cpu codegen: ${step.op} input [${s.join(', ')}] does not match output [${step.outputShape.join(', ')}]`,
+      );
   }
   return n;
 }

@@ -10,7 +10,8 @@ export function linearLines(step: PlanStep<'linear'>, k: KernelNames): string[] 
   const inShape = step.inputShapes[0];
   const IN = inShape[inShape.length - 1];
   const OUT = step.outputShape[step.outputShape.length - 1];
-  if (IN !== a.in_features || OUT !== a.out_features) throw new Error(`cpu codegen: linear shapes do not match in/out_features`);
+  if (IN !== a.in_features || OUT !== a.out_features)
+    throw new Error(`cpu codegen: linear shapes do not match in/out_features`);
   const rows = sizeOf(inShape) / IN;
   const X = k.inputs[0];
   const wt = requireParam(step, k, 'weight');
@@ -27,7 +28,10 @@ export function linearLines(step: PlanStep<'linear'>, k: KernelNames): string[] 
       `}`,
     ];
   };
-  const lines = [`for (let r = 0; r < ${int(rows)}; r++) {`, `  const xr = ${lin('', 'r', IN)}, orow = ${lin('', 'r', OUT)};`];
+  const lines = [
+    `for (let r = 0; r < ${int(rows)}; r++) {`,
+    `  const xr = ${lin('', 'r', IN)}, orow = ${lin('', 'r', OUT)};`,
+  ];
   if (full > 0) {
     lines.push(
       `  for (let o = 0; o < ${int(full)}; o += 4) {`,
@@ -37,7 +41,10 @@ export function linearLines(step: PlanStep<'linear'>, k: KernelNames): string[] 
       `      const x = ${X}[xr + i];`,
       `      s0 += x * ${wt}[w0 + i]; s1 += x * ${wt}[w1 + i]; s2 += x * ${wt}[w2 + i]; s3 += x * ${wt}[w3 + i];`,
       `    }`,
-      ...indent([0, 1, 2, 3].flatMap((j) => store(j, `s${j}`)), '    '),
+      ...indent(
+        [0, 1, 2, 3].flatMap((j) => store(j, `s${j}`)),
+        '    ',
+      ),
       `  }`,
     );
   }

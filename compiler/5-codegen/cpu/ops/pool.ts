@@ -18,7 +18,9 @@ function planes(NC: number, HW: number, OHW: number, body: string[]): string[] {
 
 /** First tap index t with start + t*d >= 0, as text (start is a runtime local). */
 function firstTap(start: string, d: number): string {
-  return d === 1 ? `(${start} < 0 ? -${start} : 0)` : `(${start} < 0 ? ((${int(d - 1)} - ${start}) / ${int(d)}) | 0 : 0)`;
+  return d === 1
+    ? `(${start} < 0 ? -${start} : 0)`
+    : `(${start} < 0 ? ((${int(d - 1)} - ${start}) / ${int(d)}) | 0 : 0)`;
 }
 
 /** One past the last tap index t < K with start + t*d < size, as text. */
@@ -71,7 +73,11 @@ export function avgpoolLines(step: PlanStep<'avgpool2d'>, k: KernelNames): strin
   // PyTorch's CPU kernel: the window is first clipped to the padded input (that size is
   // count_include_pad's divisor), then to the input itself (the summed area)
   const divisor =
-    a.divisor_override !== null ? num(a.divisor_override) : a.count_include_pad ? 'poolSize' : '((he - hs) * (we - ws))';
+    a.divisor_override !== null
+      ? num(a.divisor_override)
+      : a.count_include_pad
+        ? 'poolSize'
+        : '((he - hs) * (we - ws))';
   return planes(N * C, H * W, OH * OW, [
     `for (let oh = 0; oh < ${int(OH)}; oh++) {`,
     `  const h0 = ${lin(lin('', 'oh', sh), 1, -ph)}, h1 = Math.min(h0 + ${int(KH)}, ${int(H + ph)});`,
@@ -101,7 +107,8 @@ export function adaptiveAvgpoolLines(step: PlanStep<'adaptive_avgpool2d'>, k: Ke
   const [N, C, H, W] = shape4(step.inputShapes[0], 'adaptive_avgpool2d input');
   const [, , OH, OW] = shape4(step.outputShape, 'adaptive_avgpool2d output');
   const [aoh, aow] = step.attrs.output_size;
-  if (aoh !== OH || aow !== OW) throw new Error(`cpu codegen: adaptive_avgpool2d output_size does not match the output shape`);
+  if (aoh !== OH || aow !== OW)
+    throw new Error(`cpu codegen: adaptive_avgpool2d output_size does not match the output shape`);
   const X = k.inputs[0];
   // bins: start = floor(i*In/Out), end = ceil((i+1)*In/Out)
   return planes(N * C, H * W, OH * OW, [

@@ -17,7 +17,11 @@ export function emitBatchNorm2d(w: KernelWriter, step: PlanStep<'batchnorm2d'>):
   const mean = running ? w.param('running_mean') : null;
   const variance = running ? w.param('running_var') : null;
   w.line('const i = this.thread.x;');
-  emitDecode(w, 'i', [['n', N], ['c', C], ['s', H * W]]);
+  emitDecode(w, 'i', [
+    ['n', N],
+    ['c', C],
+    ['s', H * W],
+  ]);
   if (running) {
     w.line(`const mean = ${mean}[c];`);
     w.line(`const variance = ${variance}[c];`);

@@ -9,7 +9,11 @@ export function emitConcat(w: KernelWriter, step: PlanStep<'concat'>): void {
   w.comment(`dim ${dim}`);
   const xs = step.inputs.map((b, k) => w.arg(`x${k}`, 'buffer', b));
   w.line('const i = this.thread.x;');
-  emitDecode(w, 'i', [['o', outer], ['d', D], ['s', inner]]);
+  emitDecode(w, 'i', [
+    ['o', outer],
+    ['d', D],
+    ['s', inner],
+  ]);
   if (step.inputs.length === 1) {
     w.line(`let v = ${xs[0]}[i];`);
     return;
@@ -20,7 +24,16 @@ export function emitConcat(w: KernelWriter, step: PlanStep<'concat'>): void {
     const Dk = shape[dim];
     const test = k === step.inputs.length - 1 ? '} else {' : `${k === 0 ? 'if' : '} else if'} (d < ${offset + Dk}) {`;
     w.line(test);
-    w.line(`v = ${xs[k]}[(${lin([[Dk, 'o'], [1, 'd']], -offset)}) * ${inner} + s];`, 2);
+    w.line(
+      `v = ${xs[k]}[(${lin(
+        [
+          [Dk, 'o'],
+          [1, 'd'],
+        ],
+        -offset,
+      )}) * ${inner} + s];`,
+      2,
+    );
     offset += Dk;
   });
   w.line('}');

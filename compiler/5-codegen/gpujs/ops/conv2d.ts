@@ -30,7 +30,12 @@ export function emitConv2d(w: KernelWriter, step: PlanStep<'conv2d'>): void {
   const bias = a.bias ? w.param('bias') : null;
 
   w.line('const i = this.thread.x;');
-  emitDecode(w, 'i', [['n', step.outputShape[0]], ['oc', OC], ['oh', OH], ['ow', OW]]);
+  emitDecode(w, 'i', [
+    ['n', step.outputShape[0]],
+    ['oc', OC],
+    ['oh', OH],
+    ['ow', OW],
+  ]);
   // first input channel of this output channel's group
   const icBase = G === 1 ? 'n * ' + C : `n * ${C} + ${idiv('oc', OCG)} * ${ICG}`;
   w.line(`const icBase = ${icBase};`);
@@ -38,12 +43,30 @@ export function emitConv2d(w: KernelWriter, step: PlanStep<'conv2d'>): void {
   // taps outermost and channels innermost: each padding check then covers a whole run of channels
   w.line(`const wBase = oc * ${ICG * KH * KW};`);
   w.line(`for (let kh = 0; kh < ${KH}; kh++) {`);
-  w.line(`${a.padding_mode === 'zeros' ? 'const' : 'let'} ih = ${lin([[SH, 'oh'], [DH, 'kh']], -PT)};`, 2);
+  w.line(
+    `${a.padding_mode === 'zeros' ? 'const' : 'let'} ih = ${lin(
+      [
+        [SH, 'oh'],
+        [DH, 'kh'],
+      ],
+      -PT,
+    )};`,
+    2,
+  );
   const rowOk = foldIndex(w, 'ih', H, a.padding_mode, 2);
   const ind = rowOk ? 3 : 2;
   if (rowOk) w.line(`if (${rowOk}) {`, 2);
   w.line(`for (let kw = 0; kw < ${KW}; kw++) {`, ind);
-  w.line(`${a.padding_mode === 'zeros' ? 'const' : 'let'} iw = ${lin([[SW, 'ow'], [DW, 'kw']], -PL)};`, ind + 1);
+  w.line(
+    `${a.padding_mode === 'zeros' ? 'const' : 'let'} iw = ${lin(
+      [
+        [SW, 'ow'],
+        [DW, 'kw'],
+      ],
+      -PL,
+    )};`,
+    ind + 1,
+  );
   const colOk = foldIndex(w, 'iw', W, a.padding_mode, ind + 1);
   const inner = colOk ? ind + 2 : ind + 1;
   if (colOk) w.line(`if (${colOk}) {`, ind + 1);

@@ -27,7 +27,9 @@ export function emitAdd(w: KernelWriter, step: PlanStep<'add'>): void {
   const out = step.outputShape.join(',');
   step.inputShapes.forEach((s, k) => {
     if (s.join(',') !== out) {
-      throw new Error(`add input ${k} has shape [${s.join(', ')}], the output [${step.outputShape.join(', ')}]; broadcasting is not supported`);
+      throw new Error(
+        `add input ${k} has shape [${s.join(', ')}], the output [${step.outputShape.join(', ')}]; broadcasting is not supported`,
+      );
     }
   });
   const xs = step.inputs.map((b, k) => w.arg(`x${k}`, 'buffer', b));

@@ -12,7 +12,10 @@ export function emitLinear(w: KernelWriter, step: PlanStep<'linear'>): void {
   const weight = w.param('weight');
   const bias = a.bias ? w.param('bias') : null;
   w.line('const i = this.thread.x;');
-  emitDecode(w, 'i', [['row', rows], ['o', O]]);
+  emitDecode(w, 'i', [
+    ['row', rows],
+    ['o', O],
+  ]);
   w.line(`const xRow = row * ${F};`);
   w.line(`const wRow = o * ${F};`);
   w.line('let acc = 0;');

@@ -5,7 +5,11 @@ import { emitDecode, lin, type KernelWriter } from '../kernel-writer.ts';
 function decodePooled(w: KernelWriter, step: PlanStep): void {
   const [N, C, OH, OW] = step.outputShape;
   w.line('const i = this.thread.x;');
-  emitDecode(w, 'i', [['nc', N * C], ['oh', OH], ['ow', OW]]);
+  emitDecode(w, 'i', [
+    ['nc', N * C],
+    ['oh', OH],
+    ['ow', OW],
+  ]);
 }
 
 /** PyTorch max_pool2d: implicit -inf padding, dilation, ceil_mode (the output shape already accounts for it). */
@@ -16,17 +20,37 @@ export function emitMaxPool2d(w: KernelWriter, step: PlanStep<'maxpool2d'>): voi
   const [SH, SW] = a.stride;
   const [PH, PW] = a.padding;
   const [DH, DW] = a.dilation;
-  w.comment(`kernel ${KH}x${KW}, stride ${SH}x${SW}, padding ${PH}x${PW}, dilation ${DH}x${DW}, ceil_mode ${a.ceil_mode}`);
+  w.comment(
+    `kernel ${KH}x${KW}, stride ${SH}x${SW}, padding ${PH}x${PW}, dilation ${DH}x${DW}, ceil_mode ${a.ceil_mode}`,
+  );
   const x = w.arg('x', 'buffer', step.inputs[0]);
   decodePooled(w, step);
   w.line(`const xPlane = nc * ${H * W};`);
   // every window PyTorch produces holds at least one input element, so this start value never survives
   w.line('let v = -3.4028234663852886e38;');
   w.line(`for (let kh = 0; kh < ${KH}; kh++) {`);
-  w.line(`const ih = ${lin([[SH, 'oh'], [DH, 'kh']], -PH)};`, 2);
+  w.line(
+    `const ih = ${lin(
+      [
+        [SH, 'oh'],
+        [DH, 'kh'],
+      ],
+      -PH,
+    )};`,
+    2,
+  );
   w.line(`if (ih >= 0 && ih < ${H}) {`, 2);
   w.line(`for (let kw = 0; kw < ${KW}; kw++) {`, 3);
-  w.line(`const iw = ${lin([[SW, 'ow'], [DW, 'kw']], -PW)};`, 4);
+  w.line(
+    `const iw = ${lin(
+      [
+        [SW, 'ow'],
+        [DW, 'kw'],
+      ],
+      -PW,
+    )};`,
+    4,
+  );
   w.line(`if (iw >= 0 && iw < ${W}) {`, 4);
   w.line(`const t = ${x}[xPlane + ih * ${W} + iw];`, 5);
   w.line('if (t > v) { v = t; }', 5);
@@ -77,7 +101,11 @@ export function emitAvgPool2d(w: KernelWriter, step: PlanStep<'avgpool2d'>): voi
   w.line('}', 2);
   w.line('}');
   const divisor =
-    a.divisor_override !== null ? String(a.divisor_override) : a.count_include_pad ? 'poolSize' : '((he - h0) * (we - w0))';
+    a.divisor_override !== null
+      ? String(a.divisor_override)
+      : a.count_include_pad
+        ? 'poolSize'
+        : '((he - h0) * (we - w0))';
   // PyTorch writes 0 for a window that lies wholly in the padding
   w.line(`let v = he > h0 && we > w0 ? sum / ${divisor} : 0;`);
 }

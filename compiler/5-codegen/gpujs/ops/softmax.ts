@@ -9,7 +9,11 @@ export function emitSoftmax(w: KernelWriter, step: PlanStep<'softmax'>): void {
   w.comment(`dim ${dim}`);
   const x = w.arg('x', 'buffer', step.inputs[0]);
   w.line('const i = this.thread.x;');
-  emitDecode(w, 'i', [['o', outer], ['d', D], ['s', inner]]);
+  emitDecode(w, 'i', [
+    ['o', outer],
+    ['d', D],
+    ['s', inner],
+  ]);
   w.line(`const base = o * ${D * inner} + s;`);
   w.line(`let m = ${x}[base];`);
   w.line(`for (let k = 1; k < ${D}; k++) {`);

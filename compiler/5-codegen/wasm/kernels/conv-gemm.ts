@@ -73,7 +73,14 @@ export function packedConvGemmFloats(s: GemmConvShape, T: number): number {
 }
 
 /** Builds `fn(lo, hi, tid)` computing tiles [lo, hi) of N * tilesPerImage. */
-export function gemmConvFunction(s: GemmConvShape, sp: ShiftedPlanes, tiling: GemmTiling, at: GemmConvAddresses, ep: Epilogue, relaxed: boolean): Func {
+export function gemmConvFunction(
+  s: GemmConvShape,
+  sp: ShiftedPlanes,
+  tiling: GemmTiling,
+  at: GemmConvAddresses,
+  ep: Epilogue,
+  relaxed: boolean,
+): Func {
   const { MR, NV, KU } = tiling;
   const NR = 4 * NV;
   const T = sp.taps.length;
@@ -87,11 +94,33 @@ export function gemmConvFunction(s: GemmConvShape, sp: ShiftedPlanes, tiling: Ge
   const frame = unitFunction();
   const { f, tid } = frame;
   const i32 = () => f.local('i32');
-  const u = i32(), n = i32(), t = i32(), p0 = i32(), r0 = i32(), c0 = i32();
-  const srcT = i32(), gSrc = i32(), pA = i32(), pB = i32(), pK = i32(), bAddr = i32(), pBias = i32();
-  const oImg = i32(), oT = i32(), oOff = i32(), fast = i32();
-  const g = i32(), blk = i32(), cc = i32();
-  const tb = i32(), jj = i32(), p = i32(), r = i32(), oidx = i32(), ridx = i32(), tbj = i32();
+  const u = i32(),
+    n = i32(),
+    t = i32(),
+    p0 = i32(),
+    r0 = i32(),
+    c0 = i32();
+  const srcT = i32(),
+    gSrc = i32(),
+    pA = i32(),
+    pB = i32(),
+    pK = i32(),
+    bAddr = i32(),
+    pBias = i32();
+  const oImg = i32(),
+    oT = i32(),
+    oOff = i32(),
+    fast = i32();
+  const g = i32(),
+    blk = i32(),
+    cc = i32();
+  const tb = i32(),
+    jj = i32(),
+    p = i32(),
+    r = i32(),
+    oidx = i32(),
+    ridx = i32(),
+    tbj = i32();
   const val = f.local('f32');
   const acc: Local[][] = Array.from({ length: MR }, () => Array.from({ length: NV }, () => f.local('v128')));
   const bv: Local[] = Array.from({ length: NV }, () => f.local('v128'));
@@ -169,56 +198,63 @@ export function gemmConvFunction(s: GemmConvShape, sp: ShiftedPlanes, tiling: Ge
           }
         }
         f.block(() => {
-          f.forLoop(jj, 0, NR, 1, () => {
-            f.localGet(p0);
-            f.localGet(jj);
-            f.i32Add();
-            f.localTee(p);
-            f.i32Const(flatEnd);
-            f.i32GeU();
-            f.brIf(1); // past the end of the image: leave the jj loop
-            f.localGet(p);
-            f.i32Const(sp.Wq);
-            f.i32DivU();
-            f.localTee(r);
-            f.i32Const(sp.Wq);
-            f.i32Mul();
-            f.localGet(p);
-            f.i32Sub();
-            f.i32Const(-s.OW);
-            f.i32GtS(); // r*Wq - p > -OW  <=>  col = p - r*Wq < OW
-            f.if(() => {
-              // oidx = oImg + oOff + (r*OW + col)*4 = oImg + oOff + (r*(OW - Wq) + p)*4
-              f.localGet(r);
-              f.i32Const(s.OW - sp.Wq);
+          f.forLoop(
+            jj,
+            0,
+            NR,
+            1,
+            () => {
+              f.localGet(p0);
+              f.localGet(jj);
+              f.i32Add();
+              f.localTee(p);
+              f.i32Const(flatEnd);
+              f.i32GeU();
+              f.brIf(1); // past the end of the image: leave the jj loop
+              f.localGet(p);
+              f.i32Const(sp.Wq);
+              f.i32DivU();
+              f.localTee(r);
+              f.i32Const(sp.Wq);
               f.i32Mul();
               f.localGet(p);
-              f.i32Add();
-              f.i32Const(2);
-              f.i32Shl();
-              f.localGet(oImg);
-              f.i32Add();
-              f.localGet(oOff);
-              f.i32Add();
-              f.localSet(oidx);
-              if (hasRes) setOffset(f, ridx, oidx, resDelta);
-              f.localGet(tb);
-              f.localGet(jj);
-              f.i32Const(2);
-              f.i32Shl();
-              f.i32Add();
-              f.localSet(tbj);
-              for (let m = 0; m < M; m++) {
-                f.localGet(tbj);
-                f.f32Load(m * NR * 4);
-                f.localSet(val);
-                scalarEpilogue(f, ep, val, hasRes ? { addr: ridx, offset: m * OHW * 4 } : null);
-                f.localGet(oidx);
-                f.localGet(val);
-                f.f32Store(m * OHW * 4);
-              }
-            });
-          }, { atLeastOnce: true });
+              f.i32Sub();
+              f.i32Const(-s.OW);
+              f.i32GtS(); // r*Wq - p > -OW  <=>  col = p - r*Wq < OW
+              f.if(() => {
+                // oidx = oImg + oOff + (r*OW + col)*4 = oImg + oOff + (r*(OW - Wq) + p)*4
+                f.localGet(r);
+                f.i32Const(s.OW - sp.Wq);
+                f.i32Mul();
+                f.localGet(p);
+                f.i32Add();
+                f.i32Const(2);
+                f.i32Shl();
+                f.localGet(oImg);
+                f.i32Add();
+                f.localGet(oOff);
+                f.i32Add();
+                f.localSet(oidx);
+                if (hasRes) setOffset(f, ridx, oidx, resDelta);
+                f.localGet(tb);
+                f.localGet(jj);
+                f.i32Const(2);
+                f.i32Shl();
+                f.i32Add();
+                f.localSet(tbj);
+                for (let m = 0; m < M; m++) {
+                  f.localGet(tbj);
+                  f.f32Load(m * NR * 4);
+                  f.localSet(val);
+                  scalarEpilogue(f, ep, val, hasRes ? { addr: ridx, offset: m * OHW * 4 } : null);
+                  f.localGet(oidx);
+                  f.localGet(val);
+                  f.f32Store(m * OHW * 4);
+                }
+              });
+            },
+            { atLeastOnce: true },
+          );
         });
       },
     );
@@ -280,10 +316,17 @@ export function gemmConvFunction(s: GemmConvShape, sp: ShiftedPlanes, tiling: Ge
       f.localSet(gSrc);
       if (s.G === 1) group();
       else {
-        f.forLoop(g, 0, s.G, 1, () => {
-          group();
-          f.addI32(gSrc, s.Cg * chanBytes);
-        }, { atLeastOnce: true });
+        f.forLoop(
+          g,
+          0,
+          s.G,
+          1,
+          () => {
+            group();
+            f.addI32(gSrc, s.Cg * chanBytes);
+          },
+          { atLeastOnce: true },
+        );
       }
     },
     // this thread's tile scratch
@@ -293,7 +336,13 @@ export function gemmConvFunction(s: GemmConvShape, sp: ShiftedPlanes, tiling: Ge
 }
 
 /** l = base + a.l * a.mul + b.l * b.mul (terms optional). */
-function addrOf(f: Func, l: Local, base: number, a: { l: Local; mul: number } | null, b: { l: Local; mul: number } | null): void {
+function addrOf(
+  f: Func,
+  l: Local,
+  base: number,
+  a: { l: Local; mul: number } | null,
+  b: { l: Local; mul: number } | null,
+): void {
   f.i32Const(base);
   for (const term of [a, b]) {
     if (term === null) continue;

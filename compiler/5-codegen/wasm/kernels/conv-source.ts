@@ -105,5 +105,17 @@ export function planeGeometry(step: PlanStep<'conv2d'>): PlaneGeometry {
   const [N, C, H, W] = step.inputShapes[0];
   const [, , OH, OW] = step.outputShape;
   const a = step.attrs;
-  return { N, C, H, W, kernel: a.kernel_size, stride: a.stride, dilation: a.dilation, pads: a.pads, pad: a.padding_mode, OH, OW };
+  return {
+    N,
+    C,
+    H,
+    W,
+    kernel: a.kernel_size,
+    stride: a.stride,
+    dilation: a.dilation,
+    pads: a.pads,
+    pad: a.padding_mode,
+    OH,
+    OW,
+  };
 }

@@ -10,7 +10,14 @@
 import type { PlanStep } from '../../../4-plan/plan.ts';
 import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
 import { planeGeometry, shiftedPlanes, type ShiftedPlanes } from './conv-source.ts';
-import { gemmConvFunction, type GemmConvShape, type GemmTiling, packedConvGemmFloats, tileScratchBytes, tilesPerImage } from './conv-gemm.ts';
+import {
+  gemmConvFunction,
+  type GemmConvShape,
+  type GemmTiling,
+  packedConvGemmFloats,
+  tileScratchBytes,
+  tilesPerImage,
+} from './conv-gemm.ts';
 import { prepFunction } from './prep.ts';
 import { splitEpilogue } from './simd.ts';
 import { depthwiseKernel } from './depthwise.ts';
@@ -36,7 +43,14 @@ export function gemmConvKernel(step: PlanStep<'conv2d'>, tiling: GemmTiling): St
   const a = step.attrs;
   const g = planeGeometry(step);
   const sp = shiftedPlanes(g);
-  const shape: GemmConvShape = { N: g.N, G: a.groups, Cg: g.C / a.groups, OCg: a.out_channels / a.groups, OH: g.OH, OW: g.OW };
+  const shape: GemmConvShape = {
+    N: g.N,
+    G: a.groups,
+    Cg: g.C / a.groups,
+    OCg: a.out_channels / a.groups,
+    OH: g.OH,
+    OW: g.OW,
+  };
   const T = sp.taps.length;
   const NR = 4 * tiling.NV;
   const over = overreadFloats(sp, g.OH, NR, sp.prep ? sp.chanFloats : g.H * g.W);
@@ -63,17 +77,24 @@ export function gemmConvKernel(step: PlanStep<'conv2d'>, tiling: GemmTiling): St
         phases.push({ kind: 'wasm', fn, units: g.N * g.C, cost: g.N * g.C * sp.chanFloats });
       }
       const fn = ctx.name('gemm');
-      const func = gemmConvFunction(shape, sp, tiling, {
-        src: sp.prep ? ctx.sharedScratch : input,
-        srcBatchFloats: g.C * sp.chanFloats,
-        weights: ctx.pack(0),
-        kTable: ctx.pack(1),
-        bias: a.bias ? ctx.pack(2) : null,
-        out: ctx.buffer(step.output),
-        residual: step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual),
-        threadScratch: ctx.threadScratch,
-        threadStride: ctx.threadScratchStride,
-      }, ep, ctx.relaxed);
+      const func = gemmConvFunction(
+        shape,
+        sp,
+        tiling,
+        {
+          src: sp.prep ? ctx.sharedScratch : input,
+          srcBatchFloats: g.C * sp.chanFloats,
+          weights: ctx.pack(0),
+          kTable: ctx.pack(1),
+          bias: a.bias ? ctx.pack(2) : null,
+          out: ctx.buffer(step.output),
+          residual: step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual),
+          threadScratch: ctx.threadScratch,
+          threadStride: ctx.threadScratchStride,
+        },
+        ep,
+        ctx.relaxed,
+      );
       ctx.mod.addFunction(func, fn);
       phases.push({ kind: 'wasm', fn, units, cost: flops }, ...after);
       return phases;

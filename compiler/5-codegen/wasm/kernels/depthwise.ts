@@ -42,15 +42,22 @@ export function depthwiseKernel(step: PlanStep<'conv2d'>): StepKernel {
     emit(ctx: EmitContext): Phase[] {
       const fn = ctx.name('depthwise');
       ctx.mod.addFunction(
-        depthwiseFunction(g, sp, OCg, {
-          input: ctx.buffer(step.inputs[0]),
-          weights: ctx.pack(0),
-          bias: a.bias ? ctx.pack(1) : null,
-          out: ctx.buffer(step.output),
-          residual: step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual),
-          threadScratch: ctx.threadScratch,
-          threadStride: ctx.threadScratchStride,
-        }, ep, ctx.relaxed),
+        depthwiseFunction(
+          g,
+          sp,
+          OCg,
+          {
+            input: ctx.buffer(step.inputs[0]),
+            weights: ctx.pack(0),
+            bias: a.bias ? ctx.pack(1) : null,
+            out: ctx.buffer(step.output),
+            residual: step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual),
+            threadScratch: ctx.threadScratch,
+            threadStride: ctx.threadScratchStride,
+          },
+          ep,
+          ctx.relaxed,
+        ),
         fn,
       );
       return [{ kind: 'wasm', fn, units: g.N * g.C, cost: 2 * g.N * a.out_channels * T * g.OH * g.OW }, ...after];
@@ -68,7 +75,14 @@ interface DepthwiseAddresses {
   readonly threadStride: number;
 }
 
-function depthwiseFunction(g: PlaneGeometry, sp: ShiftedPlanes, OCg: number, at: DepthwiseAddresses, ep: Epilogue, relaxed: boolean): Func {
+function depthwiseFunction(
+  g: PlaneGeometry,
+  sp: ShiftedPlanes,
+  OCg: number,
+  at: DepthwiseAddresses,
+  ep: Epilogue,
+  relaxed: boolean,
+): Func {
   const T = sp.taps.length;
   const { OH, OW } = g;
   const OHW = OH * OW;
@@ -81,8 +95,19 @@ function depthwiseFunction(g: PlaneGeometry, sp: ShiftedPlanes, OCg: number, at:
   const frame = unitFunction();
   const { f, tid } = frame;
   const i32 = () => f.local('i32');
-  const u = i32(), plane = i32(), srcPlane = i32(), scratch = i32(), outPlane = i32(), mo = i32();
-  const oh = i32(), rowIn = i32(), rowOut = i32(), rowRes = i32(), j = i32(), pW = i32(), pBias = i32();
+  const u = i32(),
+    plane = i32(),
+    srcPlane = i32(),
+    scratch = i32(),
+    outPlane = i32(),
+    mo = i32();
+  const oh = i32(),
+    rowIn = i32(),
+    rowOut = i32(),
+    rowRes = i32(),
+    j = i32(),
+    pW = i32(),
+    pBias = i32();
   const w: Local[] = Array.from({ length: T }, () => f.local('v128'));
   const bias = f.local('v128');
   const acc = f.local('v128');
@@ -131,37 +156,58 @@ function depthwiseFunction(g: PlaneGeometry, sp: ShiftedPlanes, OCg: number, at:
       f.i32Const(at.weights);
       f.i32Add();
       f.localSet(pW);
-      f.forLoop(mo, 0, OCg, 1, () => {
-        for (let t = 0; t < T; t++) {
-          f.localGet(pW);
-          f.v128Load32Splat(t * 4);
-          f.localSet(w[t]);
-        }
-        splatOrZero(f, at.bias !== null ? pBias : null, 0);
-        f.localSet(bias);
-        f.localGet(plane);
-        f.localSet(rowIn);
-        f.localGet(outPlane);
-        f.localSet(rowOut);
-        f.forLoop(oh, 0, OH, 1, () => {
-          if (hasRes) setOffset(f, rowRes, rowOut, resDelta);
-          if (fullVecs > 0) {
-            f.forLoop(j, 0, fullVecs, 1, () => {
-              vector(4);
-              f.addI32(rowIn, 16);
-              f.addI32(rowOut, 16);
-              if (hasRes) f.addI32(rowRes, 16);
-            }, { atLeastOnce: true });
+      f.forLoop(
+        mo,
+        0,
+        OCg,
+        1,
+        () => {
+          for (let t = 0; t < T; t++) {
+            f.localGet(pW);
+            f.v128Load32Splat(t * 4);
+            f.localSet(w[t]);
           }
-          if (tail > 0) vector(tail);
-          // to the next row: rowIn moved fullVecs*16 bytes, rowOut too
-          f.addI32(rowIn, Wq * 4 - fullVecs * 16);
-          f.addI32(rowOut, OW * 4 - fullVecs * 16);
-        }, { atLeastOnce: true });
-        f.addI32(outPlane, OHW * 4);
-        f.addI32(pW, T * 4);
-        f.addI32(pBias, 4);
-      }, { atLeastOnce: true });
+          splatOrZero(f, at.bias !== null ? pBias : null, 0);
+          f.localSet(bias);
+          f.localGet(plane);
+          f.localSet(rowIn);
+          f.localGet(outPlane);
+          f.localSet(rowOut);
+          f.forLoop(
+            oh,
+            0,
+            OH,
+            1,
+            () => {
+              if (hasRes) setOffset(f, rowRes, rowOut, resDelta);
+              if (fullVecs > 0) {
+                f.forLoop(
+                  j,
+                  0,
+                  fullVecs,
+                  1,
+                  () => {
+                    vector(4);
+                    f.addI32(rowIn, 16);
+                    f.addI32(rowOut, 16);
+                    if (hasRes) f.addI32(rowRes, 16);
+                  },
+                  { atLeastOnce: true },
+                );
+              }
+              if (tail > 0) vector(tail);
+              // to the next row: rowIn moved fullVecs*16 bytes, rowOut too
+              f.addI32(rowIn, Wq * 4 - fullVecs * 16);
+              f.addI32(rowOut, OW * 4 - fullVecs * 16);
+            },
+            { atLeastOnce: true },
+          );
+          f.addI32(outPlane, OHW * 4);
+          f.addI32(pW, T * 4);
+          f.addI32(pBias, 4);
+        },
+        { atLeastOnce: true },
+      );
     },
     () => setIndexed(f, scratch, tid, at.threadStride, at.threadScratch),
   );

@@ -21,13 +21,15 @@ const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * 
 /** The op's own activation (relu / leaky relu steps), or null for add and the copies. */
 function opActivation(step: PlanStep): Activation | null {
   if (step.op === 'relu') return { kind: 'relu' };
-  if (step.op === 'leaky_relu') return { kind: 'leaky_relu', negative_slope: (step as PlanStep<'leaky_relu'>).attrs.negative_slope };
+  if (step.op === 'leaky_relu')
+    return { kind: 'leaky_relu', negative_slope: (step as PlanStep<'leaky_relu'>).attrs.negative_slope };
   return null;
 }
 
 export function elementwiseKernel(step: PlanStep): StepKernel {
   const n = sizeOf(step.outputShape);
-  for (const s of step.inputShapes) if (sizeOf(s) !== n) throw new Error(`wasm codegen: ${step.op} input size differs from its output`);
+  for (const s of step.inputShapes)
+    if (sizeOf(s) !== n) throw new Error(`wasm codegen: ${step.op} input size differs from its output`);
   const { inWasm: ep, after } = splitEpilogue(step.epilogue);
   return {
     describe: `SIMD elementwise ${step.op}`,
@@ -44,7 +46,14 @@ export function elementwiseKernel(step: PlanStep): StepKernel {
   };
 }
 
-function elementwiseFunction(n: number, inputs: readonly number[], out: number, res: number | null, act: Activation | null, ep: Epilogue): Func {
+function elementwiseFunction(
+  n: number,
+  inputs: readonly number[],
+  out: number,
+  res: number | null,
+  act: Activation | null,
+  ep: Epilogue,
+): Func {
   const frame = unitFunction();
   const { f, lo, hi } = frame;
   const p = f.local('i32');
@@ -96,7 +105,10 @@ export function batchnormKernel(step: PlanStep<'batchnorm2d'>): StepKernel {
   const C = shape[1];
   const inner = sizeOf(shape.slice(2));
   const { inWasm: ep, after } = splitEpilogue(step.epilogue);
-  const packs: PackRequest[] = (['scale', 'shift'] as const).map((which) => ({ floats: C, spec: { kind: 'batchnorm', which, C, eps: a.eps, affine: a.affine } }));
+  const packs: PackRequest[] = (['scale', 'shift'] as const).map((which) => ({
+    floats: C,
+    spec: { kind: 'batchnorm', which, C, eps: a.eps, affine: a.affine },
+  }));
   return {
     describe: 'SIMD per-channel scale and shift (running statistics folded at load time)',
     scratch: { shared: 0, perThread: 0 },
@@ -107,8 +119,14 @@ export function batchnormKernel(step: PlanStep<'batchnorm2d'>): StepKernel {
       const res = step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual);
       const frame = unitFunction();
       const { f } = frame;
-      const u = f.local('i32'), p = f.local('i32'), j = f.local('i32'), c = f.local('i32');
-      const scale = f.local('v128'), shift = f.local('v128'), v = f.local('v128'), tmp = f.local('v128');
+      const u = f.local('i32'),
+        p = f.local('i32'),
+        j = f.local('i32'),
+        c = f.local('i32');
+      const scale = f.local('v128'),
+        shift = f.local('v128'),
+        v = f.local('v128'),
+        tmp = f.local('v128');
       const x = ctx.buffer(step.inputs[0]);
       const out = ctx.buffer(step.output);
       const vec = (lanes: number) => {
@@ -138,10 +156,17 @@ export function batchnormKernel(step: PlanStep<'batchnorm2d'>): StepKernel {
         f.i32Mul();
         f.localSet(p);
         if (inner >= 4) {
-          f.forLoop(j, 0, Math.floor(inner / 4), 1, () => {
-            vec(4);
-            f.addI32(p, 16);
-          }, { atLeastOnce: true });
+          f.forLoop(
+            j,
+            0,
+            Math.floor(inner / 4),
+            1,
+            () => {
+              vec(4);
+              f.addI32(p, 16);
+            },
+            { atLeastOnce: true },
+          );
         }
         if (inner % 4 > 0) vec(inner % 4);
       });

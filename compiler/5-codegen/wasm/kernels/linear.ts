@@ -43,7 +43,13 @@ export function linearKernel(step: PlanStep<'linear'>): StepKernel {
     emit(ctx: EmitContext): Phase[] {
       const fn = ctx.name('linear');
       const res = step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual);
-      const addr = { x: ctx.buffer(step.inputs[0]), w: ctx.pack(0), bias: step.attrs.bias ? ctx.pack(1) : null, out: ctx.buffer(step.output), res };
+      const addr = {
+        x: ctx.buffer(step.inputs[0]),
+        w: ctx.pack(0),
+        bias: step.attrs.bias ? ctx.pack(1) : null,
+        out: ctx.buffer(step.output),
+        res,
+      };
       ctx.mod.addFunction(linearFunction(s, addr, ep, ctx.relaxed), fn);
       return [{ kind: 'wasm', fn, units: panels, cost: 2 * s.R * IN * OUT }, ...after];
     },
@@ -67,7 +73,15 @@ function linearFunction(s: LinearShape, at: LinearAddresses, ep: Epilogue, relax
   const frame = unitFunction();
   const { f } = frame;
   const i32 = () => f.local('i32');
-  const panel = i32(), wPanel = i32(), pw = i32(), px = i32(), xRow = i32(), oRow = i32(), rRow = i32(), rb = i32(), i = i32();
+  const panel = i32(),
+    wPanel = i32(),
+    pw = i32(),
+    px = i32(),
+    xRow = i32(),
+    oRow = i32(),
+    rRow = i32(),
+    rb = i32(),
+    i = i32();
   const acc: Local[][] = Array.from({ length: MR }, () => Array.from({ length: NV }, () => f.local('v128')));
   const bv: Local[] = Array.from({ length: NV }, () => f.local('v128'));
   const xv = f.local('v128');
@@ -90,12 +104,19 @@ function linearFunction(s: LinearShape, at: LinearAddresses, ep: Epilogue, relax
     f.localSet(pw);
     f.localGet(xRow);
     f.localSet(px);
-    f.forLoop(i, 0, IN, 1, () => {
-      // B: the panel's weight vectors; A: one x value per row
-      tileStep(f, acc, M, { addr: pw, offset: 0 }, bv, { addr: px, offset: 0, stride: IN * 4 }, xv, relaxed);
-      f.addI32(pw, NR * 4);
-      f.addI32(px, 4);
-    }, { atLeastOnce: true });
+    f.forLoop(
+      i,
+      0,
+      IN,
+      1,
+      () => {
+        // B: the panel's weight vectors; A: one x value per row
+        tileStep(f, acc, M, { addr: pw, offset: 0 }, bv, { addr: px, offset: 0, stride: IN * 4 }, xv, relaxed);
+        f.addI32(pw, NR * 4);
+        f.addI32(px, 4);
+      },
+      { atLeastOnce: true },
+    );
     // store: a full panel with v128 stores, the last panel with its valid lanes only
     const store = (lanes: number) => {
       for (let m = 0; m < M; m++) {
@@ -113,7 +134,10 @@ function linearFunction(s: LinearShape, at: LinearAddresses, ep: Epilogue, relax
       f.localGet(panel);
       f.i32Const(panels - 1);
       f.i32Eq();
-      f.if(() => store(lastLanes), () => store(NR));
+      f.if(
+        () => store(lastLanes),
+        () => store(NR),
+      );
     }
   };
 

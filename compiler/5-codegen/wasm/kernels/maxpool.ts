@@ -42,8 +42,18 @@ export function maxpoolKernel(step: PlanStep<'maxpool2d'>): StepKernel {
   const [N, C, H, W] = step.inputShapes[0];
   const [, , OH, OW] = step.outputShape;
   const g: PoolGeometry = {
-    H, W, OH, OW, KH: a.kernel_size[0], KW: a.kernel_size[1], sh: a.stride[0], sw: a.stride[1],
-    ph: a.padding[0], pw: a.padding[1], dh: a.dilation[0], dw: a.dilation[1],
+    H,
+    W,
+    OH,
+    OW,
+    KH: a.kernel_size[0],
+    KW: a.kernel_size[1],
+    sh: a.stride[0],
+    sw: a.stride[1],
+    ph: a.padding[0],
+    pw: a.padding[1],
+    dh: a.dilation[0],
+    dw: a.dilation[1],
   };
   const { inWasm: ep, after } = splitEpilogue(step.epilogue);
   return {
@@ -54,13 +64,32 @@ export function maxpoolKernel(step: PlanStep<'maxpool2d'>): StepKernel {
     emit(ctx: EmitContext): Phase[] {
       const fn = ctx.name('maxpool');
       const residual = step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual);
-      ctx.mod.addFunction(maxpoolFunction(g, ctx.buffer(step.inputs[0]), ctx.buffer(step.output), residual, ctx.threadScratch, ctx.threadScratchStride, ep), fn);
+      ctx.mod.addFunction(
+        maxpoolFunction(
+          g,
+          ctx.buffer(step.inputs[0]),
+          ctx.buffer(step.output),
+          residual,
+          ctx.threadScratch,
+          ctx.threadScratchStride,
+          ep,
+        ),
+        fn,
+      );
       return [{ kind: 'wasm', fn, units: N * C, cost: N * C * OH * OW * g.KH * g.KW }, ...after];
     },
   };
 }
 
-function maxpoolFunction(g: PoolGeometry, input: number, out: number, residual: number | null, scratch: number, stride: number, ep: Epilogue): Func {
+function maxpoolFunction(
+  g: PoolGeometry,
+  input: number,
+  out: number,
+  residual: number | null,
+  scratch: number,
+  stride: number,
+  ep: Epilogue,
+): Func {
   const { H, W, OH, OW, KH, KW, sh, sw, ph, pw, dh, dw } = g;
   const Wr = rowBufferFloats(g);
   const wVecs = Math.ceil(W / 4);
@@ -71,7 +100,16 @@ function maxpoolFunction(g: PoolGeometry, input: number, out: number, residual: 
   const frame = unitFunction();
   const { f, tid } = frame;
   const i32 = () => f.local('i32');
-  const u = i32(), plane = i32(), rb = i32(), oRow = i32(), rRow = i32(), oh = i32(), top = i32(), src = i32(), dst = i32(), j = i32();
+  const u = i32(),
+    plane = i32(),
+    rb = i32(),
+    oRow = i32(),
+    rRow = i32(),
+    oh = i32(),
+    top = i32(),
+    src = i32(),
+    dst = i32(),
+    j = i32();
   const acc = f.local('v128');
   const x = f.local('v128');
   const nan = f.local('v128');
@@ -123,18 +161,25 @@ function maxpoolFunction(g: PoolGeometry, input: number, out: number, residual: 
     f.localGet(top);
     f.localSet(src);
     setOffset(f, dst, rb, pw * 4);
-    f.forLoop(j, 0, wVecs, 1, () => {
-      khs.forEach((kh, n) => {
-        f.localGet(src);
-        f.v128Load((kh - khs[0]) * dh * W * 4, 0);
-        maxStep(n);
-      });
-      f.localGet(dst);
-      maxResult();
-      f.v128Store(0, 0);
-      f.addI32(src, 16);
-      f.addI32(dst, 16);
-    }, { atLeastOnce: true });
+    f.forLoop(
+      j,
+      0,
+      wVecs,
+      1,
+      () => {
+        khs.forEach((kh, n) => {
+          f.localGet(src);
+          f.v128Load((kh - khs[0]) * dh * W * 4, 0);
+          maxStep(n);
+        });
+        f.localGet(dst);
+        maxResult();
+        f.v128Store(0, 0);
+        f.addI32(src, 16);
+        f.addI32(dst, 16);
+      },
+      { atLeastOnce: true },
+    );
     // the last vector wrote past the row: restore the right padding
     fillNeg(pw + W, Wr);
   };
@@ -174,12 +219,19 @@ function maxpoolFunction(g: PoolGeometry, input: number, out: number, residual: 
     f.localSet(dst);
     if (residual !== null) setOffset(f, rRow, oRow, resDelta);
     if (oFull > 0) {
-      f.forLoop(j, 0, oFull, 1, () => {
-        horizontalVector(4);
-        f.addI32(dst, 4 * sw * 4);
-        f.addI32(oRow, 16);
-        if (residual !== null) f.addI32(rRow, 16);
-      }, { atLeastOnce: true });
+      f.forLoop(
+        j,
+        0,
+        oFull,
+        1,
+        () => {
+          horizontalVector(4);
+          f.addI32(dst, 4 * sw * 4);
+          f.addI32(oRow, 16);
+          if (residual !== null) f.addI32(rRow, 16);
+        },
+        { atLeastOnce: true },
+      );
     }
     if (oTail > 0) {
       horizontalVector(oTail);
@@ -227,11 +279,18 @@ function maxpoolFunction(g: PoolGeometry, input: number, out: number, residual: 
       for (let r = 0; r < Math.min(ohA, OH); r++) borderRow(r);
       if (ohB > ohA) {
         setOffset(f, top, plane, (ohA * sh - ph) * W * 4);
-        f.forLoop(oh, ohA, ohB, 1, () => {
-          vertical(all);
-          horizontal();
-          f.addI32(top, sh * W * 4);
-        }, { atLeastOnce: true });
+        f.forLoop(
+          oh,
+          ohA,
+          ohB,
+          1,
+          () => {
+            vertical(all);
+            horizontal();
+            f.addI32(top, sh * W * 4);
+          },
+          { atLeastOnce: true },
+        );
       }
       for (let r = Math.max(ohB, ohA); r < OH; r++) borderRow(r);
     },

@@ -36,7 +36,11 @@ export function prepFunction(g: PlaneGeometry, sp: ShiftedPlanes, at: PrepAddres
  * Returns an emitter of the code that prepares one input plane (at address local `srcPlane`) into
  * its scratch planes (at `dstPlane`); it declares its own locals in `f` once.
  */
-export function planePreparer(f: Func, g: PlaneGeometry, sp: ShiftedPlanes): (srcPlane: Local, dstPlane: Local) => void {
+export function planePreparer(
+  f: Func,
+  g: PlaneGeometry,
+  sp: ShiftedPlanes,
+): (srcPlane: Local, dstPlane: Local) => void {
   const prep = sp.prep;
   if (prep === null) throw new Error('wasm codegen: these planes need no preparation');
   const { Hq, Wq, phases } = prep;
@@ -71,13 +75,20 @@ export function planePreparer(f: Func, g: PlaneGeometry, sp: ShiftedPlanes): (sr
       }
       return;
     }
-    f.forLoop(j, from * 4, to * 4, 4, () => {
-      f.localGet(dstRow);
-      f.localGet(j);
-      f.i32Add();
-      f.f32Const(fill);
-      f.f32Store(0);
-    }, { atLeastOnce: true });
+    f.forLoop(
+      j,
+      from * 4,
+      to * 4,
+      4,
+      () => {
+        f.localGet(dstRow);
+        f.localGet(j);
+        f.i32Add();
+        f.f32Const(fill);
+        f.f32Store(0);
+      },
+      { atLeastOnce: true },
+    );
   };
 
   /** One destination row of phase column b, reading the source row at srcRow. */
@@ -112,20 +123,27 @@ export function planePreparer(f: Func, g: PlaneGeometry, sp: ShiftedPlanes): (sr
       return;
     }
     // strided gather: j walks the destination, srcRow + x0*4 + j*sw*4 the source
-    f.forLoop(j, 0, jHi - jLo, 1, () => {
-      f.localGet(dstRow);
-      f.localGet(j);
-      f.i32Const(2);
-      f.i32Shl();
-      f.i32Add();
-      f.localGet(srcRow);
-      f.localGet(j);
-      f.i32Const(sw * 4);
-      f.i32Mul();
-      f.i32Add();
-      f.f32Load(x0 * 4);
-      f.f32Store(jLo * 4);
-    }, { atLeastOnce: true });
+    f.forLoop(
+      j,
+      0,
+      jHi - jLo,
+      1,
+      () => {
+        f.localGet(dstRow);
+        f.localGet(j);
+        f.i32Const(2);
+        f.i32Shl();
+        f.i32Add();
+        f.localGet(srcRow);
+        f.localGet(j);
+        f.i32Const(sw * 4);
+        f.i32Mul();
+        f.i32Add();
+        f.f32Load(x0 * 4);
+        f.f32Store(jLo * 4);
+      },
+      { atLeastOnce: true },
+    );
   };
 
   return (srcPlane: Local, dstPlane: Local): void => {
@@ -148,11 +166,18 @@ export function planePreparer(f: Func, g: PlaneGeometry, sp: ShiftedPlanes): (sr
       if (iHi > iLo) {
         setAddr(f, dstRow, dstPlane, phaseBase + iLo * Wq * 4);
         setAddr(f, srcRow, srcPlane, (iLo * sh + a - pt) * W * 4);
-        f.forLoop(i, iLo, iHi, 1, () => {
-          copyRow(b);
-          f.addI32(dstRow, Wq * 4);
-          f.addI32(srcRow, sh * W * 4);
-        }, { atLeastOnce: true });
+        f.forLoop(
+          i,
+          iLo,
+          iHi,
+          1,
+          () => {
+            copyRow(b);
+            f.addI32(dstRow, Wq * 4);
+            f.addI32(srcRow, sh * W * 4);
+          },
+          { atLeastOnce: true },
+        );
       }
     });
   };

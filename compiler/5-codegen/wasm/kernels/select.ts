@@ -11,7 +11,13 @@ import { linearKernel } from './linear.ts';
 import { maxpoolKernel } from './maxpool.ts';
 
 export function jsStepKernel(why: string): StepKernel {
-  return { describe: `JavaScript CPU kernel (${why})`, scratch: NO_SCRATCH, overread: 0, packs: [], emit: () => [{ kind: 'js-step' }] };
+  return {
+    describe: `JavaScript CPU kernel (${why})`,
+    scratch: NO_SCRATCH,
+    overread: 0,
+    packs: [],
+    emit: () => [{ kind: 'js-step' }],
+  };
 }
 
 /** `threads`: how many threads the program is built for (some kernels size their work units by it). */

@@ -33,7 +33,16 @@ export function madd(f: Func, acc: Local, w: Local, b: Local, relaxed: boolean):
  * 16 bytes apart) into `bv`, then for each row m splats A's value (at `a.addr + a.offset + m * a.stride`)
  * into `av` and does acc[m][v] += av * bv[v].
  */
-export function tileStep(f: Func, acc: readonly (readonly Local[])[], M: number, b: { addr: Local; offset: number }, bv: readonly Local[], a: { addr: Local; offset: number; stride: number }, av: Local, relaxed: boolean): void {
+export function tileStep(
+  f: Func,
+  acc: readonly (readonly Local[])[],
+  M: number,
+  b: { addr: Local; offset: number },
+  bv: readonly Local[],
+  a: { addr: Local; offset: number; stride: number },
+  av: Local,
+  relaxed: boolean,
+): void {
   for (let v = 0; v < bv.length; v++) {
     f.localGet(b.addr);
     f.v128Load(b.offset + v * 16, 0);
@@ -146,7 +155,16 @@ export function vecEpilogue(f: Func, ep: Epilogue, acc: Local, res: ResidualAt |
  * The epilogue on v128 local `v` (which keeps the result), then a store of its first `lanes` (1..4)
  * lanes at `addr + offset` (see storeLanes).
  */
-export function storeWithEpilogue(f: Func, ep: Epilogue, v: Local, res: ResidualAt | null, tmp: Local, addr: Local, offset: number, lanes: number): void {
+export function storeWithEpilogue(
+  f: Func,
+  ep: Epilogue,
+  v: Local,
+  res: ResidualAt | null,
+  tmp: Local,
+  addr: Local,
+  offset: number,
+  lanes: number,
+): void {
   vecEpilogue(f, ep, v, res, tmp);
   f.localSet(v);
   storeLanes(f, addr, offset, v, lanes);

@@ -39,7 +39,15 @@ const MAX_TILES = 64;
 /** Whether this kernel can compute the conv: 3x3, stride 1, no dilation, one group. */
 export function winogradSupports(step: PlanStep<'conv2d'>): boolean {
   const a = step.attrs;
-  return a.kernel_size[0] === 3 && a.kernel_size[1] === 3 && a.stride[0] === 1 && a.stride[1] === 1 && a.dilation[0] === 1 && a.dilation[1] === 1 && a.groups === 1;
+  return (
+    a.kernel_size[0] === 3 &&
+    a.kernel_size[1] === 3 &&
+    a.stride[0] === 1 &&
+    a.stride[1] === 1 &&
+    a.dilation[0] === 1 &&
+    a.dilation[1] === 1 &&
+    a.groups === 1
+  );
 }
 
 /** Whether it is also worth its transforms (few channels or tiny outputs: the direct GEMM wins). */
@@ -100,7 +108,12 @@ export function winogradKernel(step: PlanStep<'conv2d'>, threads = 1): StepKerne
   const a = step.attrs;
   const w = geometry(step, threads);
   const pg = planeGeometry(step);
-  const sp: ShiftedPlanes = { prep: { Hq: w.Hq, Wq: w.Wq, phases: [[0, 0]] }, Wq: w.Wq, chanFloats: w.Hq * w.Wq, taps: [] };
+  const sp: ShiftedPlanes = {
+    prep: { Hq: w.Hq, Wq: w.Wq, phases: [[0, 0]] },
+    Wq: w.Wq,
+    chanFloats: w.Hq * w.Wq,
+    taps: [],
+  };
   // the last unit of the last image may read up to RPU tile rows (and a little more) past its planes
   const prepFloats = w.N * w.C * sp.chanFloats + (2 * w.RPU + 2) * w.Wq + 16;
   const scratchFloats = 16 * (w.C + w.OC) * w.TU;
@@ -118,15 +131,20 @@ export function winogradKernel(step: PlanStep<'conv2d'>, threads = 1): StepKerne
       ctx.mod.addFunction(prepFunction(pg, sp, { src: ctx.buffer(step.inputs[0]), dst: ctx.sharedScratch }), prep);
       const fn = ctx.name('winograd');
       ctx.mod.addFunction(
-        winogradFunction(w, {
-          planes: ctx.sharedScratch,
-          weights: ctx.pack(0),
-          bias: a.bias ? ctx.pack(1) : null,
-          out: ctx.buffer(step.output),
-          residual: step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual),
-          scratch: ctx.threadScratch,
-          stride: ctx.threadScratchStride,
-        }, ep, ctx.relaxed),
+        winogradFunction(
+          w,
+          {
+            planes: ctx.sharedScratch,
+            weights: ctx.pack(0),
+            bias: a.bias ? ctx.pack(1) : null,
+            out: ctx.buffer(step.output),
+            residual: step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual),
+            scratch: ctx.threadScratch,
+            stride: ctx.threadScratchStride,
+          },
+          ep,
+          ctx.relaxed,
+        ),
         fn,
       );
       return [
@@ -158,15 +176,39 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
   const frame = unitFunction();
   const { f, tid } = frame;
   const i32 = () => f.local('i32');
-  const u = i32(), n = i32(), th0 = i32(), V = i32(), M = i32();
-  const c = i32(), r = i32(), q = i32(), src = i32(), dstV = i32();
-  const xi = i32(), blk = i32(), tg = i32(), cc = i32(), pA = i32(), pB = i32(), pAxi = i32(), pM = i32(), pBxi = i32(), pMxi = i32();
-  const oc = i32(), th = i32(), oRow = i32(), rRow = i32(), mRow = i32(), pBias = i32();
+  const u = i32(),
+    n = i32(),
+    th0 = i32(),
+    V = i32(),
+    M = i32();
+  const c = i32(),
+    r = i32(),
+    q = i32(),
+    src = i32(),
+    dstV = i32();
+  const xi = i32(),
+    blk = i32(),
+    tg = i32(),
+    cc = i32(),
+    pA = i32(),
+    pB = i32(),
+    pAxi = i32(),
+    pM = i32(),
+    pBxi = i32(),
+    pMxi = i32();
+  const oc = i32(),
+    th = i32(),
+    oRow = i32(),
+    rRow = i32(),
+    mRow = i32(),
+    pBias = i32();
   const v128 = () => f.local('v128');
   const d: Local[] = Array.from({ length: 16 }, v128);
   const acc: Local[][] = Array.from({ length: MR }, () => Array.from({ length: NV }, v128));
   const bv: Local[] = Array.from({ length: NV }, v128);
-  const wv = v128(), tmp = v128(), bias = v128();
+  const wv = v128(),
+    tmp = v128(),
+    bias = v128();
   const y: Local[] = Array.from({ length: 4 }, v128);
   const o: Local[] = Array.from({ length: 4 }, v128);
 
@@ -203,7 +245,10 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
     // d[k*4 + j]: column j of patch row k, for the 4 tiles
     for (let k = 0; k < 4; k++) {
       const row = k * Wq * 4;
-      for (const [half, off] of [[0, 0], [1, 8]] as const) {
+      for (const [half, off] of [
+        [0, 0],
+        [1, 8],
+      ] as const) {
         get(src);
         f.v128Load(row + off, 0);
         get(src);
@@ -250,11 +295,18 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
         set(acc[m][v]);
       }
     }
-    f.forLoop(cc, 0, C, 1, () => {
-      tileStep(f, acc, rows, { addr: pB, offset: 0 }, bv, { addr: pA, offset: 0, stride: 4 }, wv, relaxed);
-      f.addI32(pA, rows * 4);
-      f.addI32(pB, TU * 4);
-    }, { atLeastOnce: true });
+    f.forLoop(
+      cc,
+      0,
+      C,
+      1,
+      () => {
+        tileStep(f, acc, rows, { addr: pB, offset: 0 }, bv, { addr: pA, offset: 0, stride: 4 }, wv, relaxed);
+        f.addI32(pA, rows * 4);
+        f.addI32(pB, TU * 4);
+      },
+      { atLeastOnce: true },
+    );
     for (let m = 0; m < rows; m++) {
       for (let v = 0; v < NV; v++) {
         get(pM);
@@ -321,7 +373,16 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
         const lanes = lanesRow[h];
         if (lanes === 0) continue;
         const off = i * OW * 4 + h * 16;
-        storeWithEpilogue(f, ep, o[i * 2 + h], at.residual === null ? null : { addr: rRow, offset: off }, tmp, oRow, off, lanes);
+        storeWithEpilogue(
+          f,
+          ep,
+          o[i * 2 + h],
+          at.residual === null ? null : { addr: rRow, offset: off },
+          tmp,
+          oRow,
+          off,
+          lanes,
+        );
       }
     };
     storeRow(0);
@@ -343,36 +404,57 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
       divMod(f, u, bandsPerImage, n, th0, RPU);
 
       // 1. input transform: channel c, tile row r of the band, tile group q
-      f.forLoop(c, 0, C, 1, () => {
-        f.forLoop(r, 0, RPU, 1, () => {
-          // src = planes + (n*C + c) * planeBytes + (2 * (th0 + r)) * Wq * 4
-          get(n);
-          f.i32Const(C);
-          f.i32Mul();
-          get(c);
-          f.i32Add();
-          f.i32Const(planeBytes);
-          f.i32Mul();
-          get(th0);
-          get(r);
-          f.i32Add();
-          f.i32Const(2 * Wq * 4);
-          f.i32Mul();
-          f.i32Add();
-          f.i32Const(at.planes);
-          f.i32Add();
-          set(src);
-          bandRow(dstV, V, c);
-          if (TW >= 4) {
-            f.forLoop(q, 0, Math.floor(TW / 4), 1, () => {
-              inputTransform(4);
-              f.addI32(src, 32);
-              f.addI32(dstV, 16);
-            }, { atLeastOnce: true });
-          }
-          if (TW % 4 > 0) inputTransform(TW % 4);
-        }, { atLeastOnce: true });
-      }, { atLeastOnce: true });
+      f.forLoop(
+        c,
+        0,
+        C,
+        1,
+        () => {
+          f.forLoop(
+            r,
+            0,
+            RPU,
+            1,
+            () => {
+              // src = planes + (n*C + c) * planeBytes + (2 * (th0 + r)) * Wq * 4
+              get(n);
+              f.i32Const(C);
+              f.i32Mul();
+              get(c);
+              f.i32Add();
+              f.i32Const(planeBytes);
+              f.i32Mul();
+              get(th0);
+              get(r);
+              f.i32Add();
+              f.i32Const(2 * Wq * 4);
+              f.i32Mul();
+              f.i32Add();
+              f.i32Const(at.planes);
+              f.i32Add();
+              set(src);
+              bandRow(dstV, V, c);
+              if (TW >= 4) {
+                f.forLoop(
+                  q,
+                  0,
+                  Math.floor(TW / 4),
+                  1,
+                  () => {
+                    inputTransform(4);
+                    f.addI32(src, 32);
+                    f.addI32(dstV, 16);
+                  },
+                  { atLeastOnce: true },
+                );
+              }
+              if (TW % 4 > 0) inputTransform(TW % 4);
+            },
+            { atLeastOnce: true },
+          );
+        },
+        { atLeastOnce: true },
+      );
 
       // 2. the 16 GEMMs
       f.setI32(pAxi, at.weights);
@@ -380,101 +462,136 @@ function winogradFunction(w: WinogradGeometry, at: WinogradAddresses, ep: Epilog
       set(pBxi);
       get(M);
       set(pMxi);
-      f.forLoop(xi, 0, 16, 1, () => {
-        get(pAxi);
-        set(pA);
-        const blocks = ocBlocks(OC, MR);
-        const nFull = blocks.filter((b) => b === MR).length;
-        const blockRows = (rows: number, first: number) => {
-          // pA now points at this block's packed weights; walk the tile groups
-          f.forLoop(tg, 0, TU / NR, 1, () => {
-            // every tile group restarts at the block's weights
-            get(pA);
-            set(blk);
-            get(tg);
-            f.i32Const(NR * 4);
-            f.i32Mul();
-            get(pBxi);
-            f.i32Add();
-            set(pB);
-            get(tg);
-            f.i32Const(NR * 4);
-            f.i32Mul();
-            get(pMxi);
-            f.i32Add();
-            f.i32Const(first * TU * 4);
-            f.i32Add();
-            set(pM);
-            gemmBlock(rows);
-            get(blk);
-            set(pA);
-          }, { atLeastOnce: true });
-          f.addI32(pA, rows * C * 4);
-        };
-        for (let b = 0; b < nFull; b++) blockRows(MR, b * MR);
-        if (blocks.length > nFull) blockRows(blocks[blocks.length - 1], nFull * MR);
-        f.addI32(pAxi, OC * C * 4);
-        f.addI32(pBxi, C * TU * 4);
-        f.addI32(pMxi, OC * TU * 4);
-      }, { atLeastOnce: true });
+      f.forLoop(
+        xi,
+        0,
+        16,
+        1,
+        () => {
+          get(pAxi);
+          set(pA);
+          const blocks = ocBlocks(OC, MR);
+          const nFull = blocks.filter((b) => b === MR).length;
+          const blockRows = (rows: number, first: number) => {
+            // pA now points at this block's packed weights; walk the tile groups
+            f.forLoop(
+              tg,
+              0,
+              TU / NR,
+              1,
+              () => {
+                // every tile group restarts at the block's weights
+                get(pA);
+                set(blk);
+                get(tg);
+                f.i32Const(NR * 4);
+                f.i32Mul();
+                get(pBxi);
+                f.i32Add();
+                set(pB);
+                get(tg);
+                f.i32Const(NR * 4);
+                f.i32Mul();
+                get(pMxi);
+                f.i32Add();
+                f.i32Const(first * TU * 4);
+                f.i32Add();
+                set(pM);
+                gemmBlock(rows);
+                get(blk);
+                set(pA);
+              },
+              { atLeastOnce: true },
+            );
+            f.addI32(pA, rows * C * 4);
+          };
+          for (let b = 0; b < nFull; b++) blockRows(MR, b * MR);
+          if (blocks.length > nFull) blockRows(blocks[blocks.length - 1], nFull * MR);
+          f.addI32(pAxi, OC * C * 4);
+          f.addI32(pBxi, C * TU * 4);
+          f.addI32(pMxi, OC * TU * 4);
+        },
+        { atLeastOnce: true },
+      );
 
       // 3. output transform: channel oc, tile row r (th = th0 + r < TH), tile group q
       if (at.bias !== null) f.setI32(pBias, at.bias);
-      f.forLoop(oc, 0, OC, 1, () => {
-        splatOrZero(f, at.bias !== null ? pBias : null, 0);
-        set(bias);
-        f.block(() => {
-          f.forLoop(r, 0, RPU, 1, () => {
-            get(th0);
-            get(r);
-            f.i32Add();
-            f.localTee(th);
-            f.i32Const(TH);
-            f.i32GeU();
-            f.brIf(1); // past the last tile row: this band is done for this channel
-            // oRow = out + ((n*OC + oc) * OH + 2*th) * OW * 4
-            get(n);
-            f.i32Const(OC);
-            f.i32Mul();
-            get(oc);
-            f.i32Add();
-            f.i32Const(OH);
-            f.i32Mul();
-            get(th);
-            f.i32Const(2);
-            f.i32Mul();
-            f.i32Add();
-            f.i32Const(OW * 4);
-            f.i32Mul();
-            f.i32Const(at.out);
-            f.i32Add();
-            set(oRow);
-            bandRow(mRow, M, oc);
-            const fullGroups = Math.floor(OW / 8);
-            const lastCheck = OH % 2 === 1;
-            const advance = () => {
-              f.addI32(oRow, 32);
-              f.addI32(mRow, 16);
-            };
-            const withRes = () => {
-              if (at.residual !== null) setOffset(f, rRow, oRow, resDelta);
-            };
-            if (fullGroups > 0) {
-              f.forLoop(q, 0, fullGroups, 1, () => {
-                withRes();
-                outputTransform([4, 4], lastCheck);
-                advance();
-              }, { atLeastOnce: true });
-            }
-            const rest = OW - fullGroups * 8;
-            if (rest > 0) {
-              withRes();
-              outputTransform([Math.min(4, rest), Math.max(0, rest - 4)], lastCheck);
-            }
-          }, { atLeastOnce: true });
-        });
-        if (at.bias !== null) f.addI32(pBias, 4);
-      }, { atLeastOnce: true });
+      f.forLoop(
+        oc,
+        0,
+        OC,
+        1,
+        () => {
+          splatOrZero(f, at.bias !== null ? pBias : null, 0);
+          set(bias);
+          f.block(() => {
+            f.forLoop(
+              r,
+              0,
+              RPU,
+              1,
+              () => {
+                get(th0);
+                get(r);
+                f.i32Add();
+                f.localTee(th);
+                f.i32Const(TH);
+                f.i32GeU();
+                f.brIf(1); // past the last tile row: this band is done for this channel
+                // oRow = out + ((n*OC + oc) * OH + 2*th) * OW * 4
+                get(n);
+                f.i32Const(OC);
+                f.i32Mul();
+                get(oc);
+                f.i32Add();
+                f.i32Const(OH);
+                f.i32Mul();
+                get(th);
+                f.i32Const(2);
+                f.i32Mul();
+                f.i32Add();
+                f.i32Const(OW * 4);
+                f.i32Mul();
+                f.i32Const(at.out);
+                f.i32Add();
+                set(oRow);
+                bandRow(mRow, M, oc);
+                const fullGroups = Math.floor(OW / 8);
+                const lastCheck = OH % 2 === 1;
+                const advance = () => {
+                  f.addI32(oRow, 32);
+                  f.addI32(mRow, 16);
+                };
+                const withRes = () => {
+                  if (at.residual !== null) setOffset(f, rRow, oRow, resDelta);
+                };
+                if (fullGroups > 0) {
+                  f.forLoop(
+                    q,
+                    0,
+                    fullGroups,
+                    1,
+                    () => {
+                      withRes();
+                      outputTransform([4, 4], lastCheck);
+                      advance();
+                    },
+                    { atLeastOnce: true },
+                  );
+                }
+                const rest = OW - fullGroups * 8;
+                if (rest > 0) {
+                  withRes();
+                  outputTransform([Math.min(4, rest), Math.max(0, rest - 4)], lastCheck);
+                }
+              },
+              { atLeastOnce: true },
+            );
+          });
+          if (at.bias !== null) f.addI32(pBias, 4);
+        },
+        { atLeastOnce: true },
+      );
     },
     // this thread's V and M scratch
     () => {
