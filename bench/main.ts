@@ -25,7 +25,7 @@ export interface BenchIo {
 export async function main(argv: readonly string[], io: BenchIo = {}): Promise<{ code: number; result?: BenchResult }> {
   const log = io.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const print = io.print ?? ((text: string) => process.stdout.write(text));
-  let args;
+  let args: ReturnType<typeof parseArgs>;
   try {
     args = parseArgs(argv, DEFAULT_OUT);
   } catch (e) {

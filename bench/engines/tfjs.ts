@@ -49,7 +49,7 @@ export function tfjsEngine(backend: 'cpu' | 'wasm'): Engine {
     async prepare(w): Promise<Runner> {
       const tf = await loadTf();
       await use(tf, backend);
-      let model;
+      let model: ReturnType<typeof buildTfjsModel>;
       try {
         model = buildTfjsModel(tf, w.plan, w.weights);
       } catch (e) {

@@ -349,6 +349,6 @@ function literal(t: IToken): LiteralValue | undefined {
 function directNumber(unaryNode: CstNode): IToken | undefined {
   if (token(unaryNode, 'sign')) return undefined;
   const primary = child(unaryNode, 'operand');
-  if (!primary || primary.name !== 'primary') return undefined;
+  if (primary?.name !== 'primary') return undefined;
   return token(primary, 'NumberLiteral');
 }

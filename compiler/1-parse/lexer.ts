@@ -26,7 +26,7 @@ const BYTE_ORDER_MARK = '\uFEFF';
 /** Splits `text` into tokens. Never throws; every lexical problem becomes a diagnostic. */
 export function lex(file: string, text: string): LexResult {
   // A byte order mark at the start is not part of the program; a space keeps the offsets.
-  const source = text.startsWith(BYTE_ORDER_MARK) ? ' ' + text.slice(1) : text;
+  const source = text.startsWith(BYTE_ORDER_MARK) ? ` ${text.slice(1)}` : text;
   const result = lexer.tokenize(source);
   const diagnostics: Diagnostic[] = [];
   for (const error of result.errors) {

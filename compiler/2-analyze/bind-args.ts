@@ -205,6 +205,7 @@ function checkValue(def: OpDef, spec: ArgSpec, v: Spanned, report: (d: Diagnosti
       return typeof v.value === 'boolean' ? true : wrongType('True or False');
     case 'string':
       return typeof v.value === 'string' ? true : wrongType('a string');
+    // biome-ignore lint/suspicious/noFallthroughSwitchClause: numbers and tuples are checked as pairs below
     case 'padding':
       if (typeof v.value === 'string') return true;
     // falls through: numbers and tuples are checked as pairs

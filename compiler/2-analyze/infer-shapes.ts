@@ -93,7 +93,7 @@ function inferLayer(layer: PendingLayer, known: Map<string, Known>, report: Repo
   const inputs: InputInfo[] = [];
   for (const id of layer.inputs) {
     const k = known.get(id);
-    if (!k || !k.shape) return unknown;
+    if (!k?.shape) return unknown;
     inputs.push({
       id,
       shape: k.shape,

@@ -6,7 +6,7 @@ import type { Plan, PlanBuffer, PlanParam, PlanStep } from './plan.ts';
 export class PlanInvariantError extends Error {}
 
 const concrete = (id: string, shape: Graph['nodes'][number]['shape']): number[] => {
-  if (!shape || !shape.every(isKnown))
+  if (!shape?.every(isKnown))
     throw new PlanInvariantError(
       `node \`${id}\` reached planning with shape ${shape ? shapeToString(shape) : 'unknown'}; bind every size first`,
     );

@@ -24,8 +24,7 @@ export interface ProgressStream {
 
 /** Draws when `stream` is a terminal and there are `total` units; otherwise does nothing. */
 export function createProgress(total: number, io: Output, stream: ProgressStream | null): Progress {
-  if (!stream || !stream.isTTY || total < 1)
-    return { stage: () => undefined, tick: () => undefined, stop: () => undefined, io };
+  if (!stream?.isTTY || total < 1) return { stage: () => undefined, tick: () => undefined, stop: () => undefined, io };
   const held: { to: 'out' | 'err'; text: string }[] = [];
   const bar = new SingleBar({
     stream: stream as NodeJS.WritableStream,

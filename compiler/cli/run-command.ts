@@ -197,7 +197,7 @@ export async function runModel(file: string, opts: RunOptions, io: Io): Promise<
         );
       weights = initialWeights(plan, seed);
     }
-    let executor;
+    let executor: Awaited<ReturnType<typeof createExecutor>>;
     try {
       executor = await createExecutor(plan, weights, parseBackend(opts.backend));
     } catch (e) {

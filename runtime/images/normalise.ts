@@ -70,7 +70,7 @@ export function perChannel(n: Normalisation, channels: number, what: string): { 
   };
   const mean = expand(n.mean, '--mean');
   const std = expand(n.std, '--std');
-  const zero = std.findIndex((s) => s === 0);
+  const zero = std.indexOf(0);
   if (zero >= 0) throw new ImageError(`--std is 0 for channel ${zero}; it divides, so it must not be 0`);
   return { mean, std };
 }

@@ -290,7 +290,7 @@ function describeJson(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
   const text = JSON.stringify(v);
-  return `${typeof v} ${text.length > 40 ? text.slice(0, 40) + '…' : text}`;
+  return `${typeof v} ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
 }
 
 function describeDim(d: unknown): string {

@@ -83,7 +83,7 @@ export async function createWasmExecutor(
   const pool =
     threads > 1 ? await ThreadPool.start(module, memory, program.control, program.exports, threads - 1) : null;
   const minSplit = options.minSplitCost ?? DEFAULT_MIN_SPLIT_COST;
-  let runner;
+  let runner: ReturnType<typeof programRunner>;
   try {
     runner = programRunner({
       layout: program,
@@ -95,7 +95,11 @@ export async function createWasmExecutor(
         if (pool === null || units < 2 || cost < minSplit) return null;
         // chunks small enough to balance the threads, large enough to keep the claims cheap
         const chunk = Math.max(1, Math.ceil(units / (pool.threads * CHUNKS_PER_THREAD)));
-        if (options.split === 'always') return () => (pool.run(index, fn, units, chunk), tail?.());
+        if (options.split === 'always')
+          return () => {
+            pool.run(index, fn, units, chunk);
+            tail?.();
+          };
         const chooser = new ModeChooser();
         return () => {
           const split = chooser.parallel();

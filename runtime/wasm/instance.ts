@@ -93,7 +93,12 @@ export function programRunner(parts: RunnerParts): ProgramRunner {
         const tail = vs ? copyOutputs(vs) : null;
         const own = parts.parallel?.(index, fn, units, ph.cost, tail);
         if (own) return own;
-        return tail ? () => (fn(0, units, 0), tail()) : () => fn(0, units, 0);
+        return tail
+          ? () => {
+              fn(0, units, 0);
+              tail();
+            }
+          : () => fn(0, units, 0);
       }
       case 'js-step': {
         const js = parts.jsSteps.get(i);
@@ -152,7 +157,12 @@ export function programRunner(parts: RunnerParts): ProgramRunner {
       };
       copyIn(feeds);
       const inMs = lap();
-      const steps = runners.map((step) => step.map((r) => (r(), lap())));
+      const steps = runners.map((step) =>
+        step.map((r) => {
+          r();
+          return lap();
+        }),
+      );
       copyOut();
       return { copyIn: inMs, steps, copyOut: lap() };
     },
@@ -163,7 +173,7 @@ export function programRunner(parts: RunnerParts): ProgramRunner {
 export function applyActivation(out: Float32Array, act: Activation): void {
   if (act.kind === 'sigmoid') for (let i = 0; i < out.length; i++) out[i] = 1 / (1 + Math.exp(-out[i]));
   else if (act.kind === 'tanh') for (let i = 0; i < out.length; i++) out[i] = Math.tanh(out[i]);
-  else if (act.kind === 'relu') for (let i = 0; i < out.length; i++) out[i] = out[i] < 0 ? 0 : out[i];
+  else if (act.kind === 'relu') for (let i = 0; i < out.length; i++) out[i] = Math.max(out[i], 0);
   else for (let i = 0; i < out.length; i++) out[i] = out[i] < 0 ? out[i] * act.negative_slope : out[i];
 }
 

@@ -172,8 +172,11 @@ export class ThreadPool {
       let d = Atomics.load(c, DONE);
       if (d + mine < n) {
         const until = performance.now() + MAIN_SPIN_MS;
-        while ((d = Atomics.load(c, DONE)) + mine < n && performance.now() < until);
-        while ((d = Atomics.load(c, DONE)) + mine < n) Atomics.wait(c, DONE, d, 100);
+        while (d + mine < n && performance.now() < until) d = Atomics.load(c, DONE);
+        while (d + mine < n) {
+          Atomics.wait(c, DONE, d, 100);
+          d = Atomics.load(c, DONE);
+        }
       }
     }
     this.workerChunks += n - mine;

@@ -271,7 +271,7 @@ function fixture(arg: string, fail: (why: string) => never): Fixture {
   if (kind === 'npy') return { name, kind, shape: intList(rest, fail) };
   if (kind === 'text') return { name, kind, text: rest };
   const tensors: ParamExpectation[] = [];
-  for (const part of rest.matchAll(/([^\s,\[\]]+)\s*(\[[^\]]*\])/g))
+  for (const part of rest.matchAll(/([^\s,[\]]+)\s*(\[[^\]]*\])/g))
     tensors.push({ key: part[1], shape: intList(part[2], fail) });
   return { name, kind: 'safetensors', tensors };
 }

@@ -27,7 +27,7 @@ describe('pool kernels', () => {
     const rnd = prng(3);
     const pick = (n: number) => Math.floor(rnd() * n);
     let ran = 0;
-    for (let t = 0; ran < 30; t++) {
+    for (let _t = 0; ran < 30; _t++) {
       const k: [number, number] = [1 + pick(4), 1 + pick(4)];
       const a: OpAttrs['maxpool2d'] = {
         kernel_size: k,
@@ -66,7 +66,7 @@ describe('pool kernels', () => {
     const rnd = prng(4);
     const pick = (n: number) => Math.floor(rnd() * n);
     let ran = 0;
-    for (let t = 0; ran < 30; t++) {
+    for (let _t = 0; ran < 30; _t++) {
       const k: [number, number] = [1 + pick(4), 1 + pick(4)];
       const a: OpAttrs['avgpool2d'] = {
         kernel_size: k,

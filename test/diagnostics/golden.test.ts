@@ -61,7 +61,7 @@ describe('rendered diagnostics match their golden files', () => {
   it('rich + summary: the whole terminal output of a failed compile', () => {
     const diags = ALL_EXAMPLES();
     expectMatchesGoldenFile(
-      renderRich(diags, FILES) + '\n' + renderSummary(diags, 'lenet.cnn'),
+      `${renderRich(diags, FILES)}\n${renderSummary(diags, 'lenet.cnn')}`,
       'diagnostics/rich/all-with-summary.txt',
     );
   });

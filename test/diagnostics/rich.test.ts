@@ -38,7 +38,7 @@ describe('renderRich', () => {
   it('separates diagnostics by exactly one blank line', () => {
     const a = renderRich([channelMismatch()], FILES);
     const b = renderRich([wrongInputCount()], FILES);
-    expect(renderRich([channelMismatch(), wrongInputCount()], FILES)).toBe(a + '\n' + b);
+    expect(renderRich([channelMismatch(), wrongInputCount()], FILES)).toBe(`${a}\n${b}`);
     expect(a.endsWith('`\n')).toBe(true);
   });
 
@@ -120,7 +120,7 @@ describe('renderRich', () => {
     const out = renderRich([unusedBlockBody()], FILES).split('\n');
     expect(out[0]).toBe('warning[W0220]: layer `a` is never used');
     expect(out[3]).toBe('3 │   a: Conv2d(c, c, kernel_size=3, padding=1)');
-    expect(out[4]).toBe('  │   ' + '^'.repeat(41) + ' nothing reads these (continues to line 5)');
+    expect(out[4]).toBe(`  │   ${'^'.repeat(41)} nothing reads these (continues to line 5)`);
     expect(out).toHaveLength(6);
   });
 

@@ -19,10 +19,7 @@ const cases = listGoldenCases(['layer', 'model']);
 interface BuiltModule {
   inputs: Record<string, number[]>;
   outputs: Record<string, number[]>;
-  load(o: {
-    weights?: unknown;
-    backend?: string;
-  }): Promise<{
+  load(o: { weights?: unknown; backend?: string }): Promise<{
     backend: string;
     run(f: unknown): Promise<Record<string, { shape: number[]; data: Float32Array }>>;
     destroy(): void;

@@ -49,7 +49,7 @@ describe('weights that do not fit the model', () => {
   };
 
   it('a missing key names the key, the layer and the expected shape', async () => {
-    const { ['conv2.weight']: _dropped, ...rest } = c.params;
+    const { 'conv2.weight': _dropped, ...rest } = c.params;
     const run = await runWith(rest);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/E0401: .*has no `conv2\.weight`: Conv2d `conv2` needs a \[8, 8, 3, 3\] tensor/);
@@ -112,7 +112,7 @@ describe('weights that do not fit the model', () => {
       '7',
     ];
     const a = await runCli(args('s1'));
-    const b = await runCli(args('s2'));
+    const _b = await runCli(args('s2'));
     expect(a.code, a.stderr).toBe(0);
     expect(a.stderr).toContain('warning[W0405]');
     const ya = readNpy(readFileSync(join(files.dir, 's1', 'pool.npy')));

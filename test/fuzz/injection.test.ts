@@ -182,7 +182,7 @@ describe('a hostile file path for cnnc build', () => {
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  const source = CLEAN('"w.safetensors"', 'x').replace(/  weights .*\n/, '');
+  const source = CLEAN('"w.safetensors"', 'x').replace(/ {2}weights .*\n/, '');
   // a file name cannot hold `/`, so `*/` reaches a path only across a folder boundary (`x*` + `/f.cnn`)
   const HOSTILE_NAMES = [
     `a'b"c\`d\${globalThis.pwned = 1}e*`,
@@ -230,7 +230,7 @@ describe('a hostile file path for cnnc build', () => {
       const ran = async (b: Built) => {
         const m = await b.load({ seed: 3, onWarning: () => undefined });
         try {
-          return (await m.run({ x }))['pool'];
+          return (await m.run({ x })).pool;
         } finally {
           m.destroy();
         }

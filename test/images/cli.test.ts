@@ -129,7 +129,7 @@ describe('fitting images to the model', () => {
   it('a colour image for a grey model is an error unless --grey; a grey image feeds it as is', async () => {
     const run = await runCli(['run', greyModel, '--input', `x=${imageA}`, '--out', out('grey')]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('takes 1 channel (grey), but `' + imageA + '` is a colour image (RGB); add --grey');
+    expect(run.stderr).toContain(`takes 1 channel (grey), but \`${imageA}\` is a colour image (RGB); add --grey`);
     expect((await runCli(['run', greyModel, '--input', `x=${imageA}`, '--grey', '--out', out('grey')])).code).toBe(0);
     const greyImage = writeFile(
       dir,

@@ -13,7 +13,10 @@ function fakeStream(isTTY: boolean): ProgressStream & { text: () => string } {
   return {
     isTTY,
     columns: 100,
-    write: (s: string) => (chunks.push(s), true),
+    write: (s: string) => {
+      chunks.push(s);
+      return true;
+    },
     text: () => chunks.join(''),
   } as ProgressStream & { text: () => string };
 }

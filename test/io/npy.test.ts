@@ -9,7 +9,7 @@ import { tensor } from '../../runtime/tensor.ts';
  */
 function npy(dict: string, data: ArrayLike<number>, version: [number, number] = [1, 0]): Uint8Array {
   const prefix = version[0] === 1 ? 10 : 12;
-  const padded = dict + ' '.repeat(64 - ((prefix + dict.length + 1) % 64)) + '\n';
+  const padded = `${dict + ' '.repeat(64 - ((prefix + dict.length + 1) % 64))}\n`;
   const out = new Uint8Array(prefix + padded.length + data.length);
   out.set([0x93, ...'NUMPY'.split('').map((c) => c.charCodeAt(0)), ...version]);
   const view = new DataView(out.buffer);

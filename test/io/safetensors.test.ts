@@ -88,9 +88,8 @@ describe('safetensors round trip', () => {
 
   it('reads from a Uint8Array at an odd offset with unaligned tensor data', () => {
     // Header of odd length, so the data starts at an odd byte, and the file sits at offset 3 of a larger buffer.
-    const header =
-      JSON.stringify({ a: f32Entry(0, 8, [2]), b: { dtype: 'F16', shape: [1], data_offsets: [8, 10] } }) + ' ';
-    const inner = file(header.length % 2 === 1 ? header : header + ' ', [
+    const header = `${JSON.stringify({ a: f32Entry(0, 8, [2]), b: { dtype: 'F16', shape: [1], data_offsets: [8, 10] } })} `;
+    const inner = file(header.length % 2 === 1 ? header : `${header} `, [
       ...new Uint8Array(new Float32Array([1.25, -3]).buffer),
       ...u16le([0x3c00]),
     ]);

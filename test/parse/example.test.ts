@@ -34,7 +34,7 @@ const layer = (n: string, op: string, args: unknown[], inputs: string[] | null =
   name: id(n),
   op: id(op),
   args,
-  inputs: inputs && inputs.map(id),
+  inputs: inputs?.map(id),
   params,
 });
 
@@ -105,7 +105,7 @@ describe('the LeNet example', () => {
     const model = result.program.decls[0] as ModelDecl;
     const block = result.program.decls[1] as BlockDecl;
     const t = (s: Span) => textOf(LENET, s);
-    expect(t(model.span)).toMatch(/^model LeNet5 \{[^]*output fc1, sum\n\}$/);
+    expect(t(model.span)).toMatch(/^model LeNet5 \{[\s\S]*output fc1, sum\n\}$/);
     expect(t(model.name.span)).toBe('LeNet5');
     expect(t(model.body[0].span)).toBe('input x: [N, 1, 28, 28]');
     expect(t(model.body[1].span)).toBe('weights "lenet5.safetensors"');
@@ -136,7 +136,7 @@ describe('the LeNet example', () => {
 
     expect(t(model.body[9].span)).toBe('output fc1, sum');
 
-    expect(t(block.span)).toMatch(/^block BasicBlock\(c, stride=1\) \{[^]*\}$/);
+    expect(t(block.span)).toMatch(/^block BasicBlock\(c, stride=1\) \{[\s\S]*\}$/);
     expect(t(block.params[1].span)).toBe('stride=1');
     expect(t(block.params[1].default!.span)).toBe('1');
     expect(t(block.body[0].span)).toBe('input x');

@@ -140,7 +140,7 @@ describe('random and damaged input', () => {
       parseChecked(bytes);
       const tokens = Array.from({ length }, () => pieces[Math.floor(random() * pieces.length)]);
       parseChecked(tokens.join(random() < 0.5 ? ' ' : ''));
-      parseChecked('model M { ' + tokens.join(' ') + ' }');
+      parseChecked(`model M { ${tokens.join(' ')} }`);
     }
   });
 
@@ -173,10 +173,10 @@ describe('random and damaged input', () => {
     const soup = ['a', ':', '(', ')', ',', '[', ']', '1', '=', '<-', '-', '"s"', 'input', 'output'];
     const garbage = Array.from({ length: 150_000 }, () => soup[Math.floor(random() * soup.length)]).join(' ');
     const sources = [
-      'model M { w: F("' + 'x'.repeat(1_000_000) + ') }',
-      'model M { ' + 'x'.repeat(1_000_000) + ': ReLU() }',
-      'model M { ' + garbage + ' }',
-      'model M { a: F(' + '1, '.repeat(100_000) + ') }',
+      `model M { w: F("${'x'.repeat(1_000_000)}) }`,
+      `model M { ${'x'.repeat(1_000_000)}: ReLU() }`,
+      `model M { ${garbage} }`,
+      `model M { a: F(${'1, '.repeat(100_000)}) }`,
     ];
     for (const source of sources) {
       const { ms } = timed(() => parseChecked(source));

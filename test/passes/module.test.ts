@@ -45,7 +45,7 @@ describe('a module built from a folded plan', () => {
 
   it('refuses a state_dict without a BatchNorm key, naming the layer', async () => {
     const { mod } = await build();
-    const { ['pw_bn.running_mean']: _gone, ...rest } = c.params;
+    const { 'pw_bn.running_mean': _gone, ...rest } = c.params;
     await expect(mod.load({ weights: new Map(Object.entries(rest)) })).rejects.toThrow(
       /no `pw_bn\.running_mean`: BatchNorm2d `pw_bn` needs a \[16\] tensor/,
     );

@@ -15,10 +15,7 @@ const root = fileURLToPath(new URL('../../.test-out/modules/wasm-backend/', impo
 mkdirSync(root, { recursive: true });
 
 interface BuiltModule {
-  load(o: {
-    weights?: unknown;
-    backend?: string;
-  }): Promise<{
+  load(o: { weights?: unknown; backend?: string }): Promise<{
     backend: string;
     run(f: unknown): Promise<Record<string, { shape: number[]; data: Float32Array }>>;
     destroy(): void;

@@ -1,7 +1,7 @@
 import { diag } from '../../diagnostics/diagnostic.ts';
 import type { FlattenAttrs } from '../../ir/attrs.ts';
 import { mul, type Dim } from '../../ir/dim.ts';
-import { type OpDef } from './op-def.ts';
+import type { OpDef } from './op-def.ts';
 import { resolveDim } from './dims.ts';
 
 export const flatten: OpDef<'flatten'> = {

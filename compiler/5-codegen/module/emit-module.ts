@@ -146,6 +146,7 @@ function moduleTail(
     '  let weights;',
     '  if (tensors) weights = __cnncSupport.bindWeights(PLAN, tensors);',
     '  else {',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the generated module
     '    if (PLAN.params.some((p) => p.value === null)) (options.onWarning ?? console.warn)(`cnnc: no weights given: parameters use PyTorch default initialisation with seed ${options.seed ?? 0}`);',
     '    weights = __cnncSupport.initialWeights(PLAN, options.seed ?? 0);',
     '  }',
@@ -204,6 +205,7 @@ function gpujsLoadTail(mode: string): string[] {
     '  const plan = { ...PLAN, inputs: PLAN_INPUTS, outputs: PLAN_OUTPUTS, steps: PLAN_STEPS, buffers: PLAN_BUFFERS, params: PLAN.params.map((p) => ({ ...p, value: p.value ? Float32Array.from(p.value) : null })) };',
     `  const executor = await __cnncSupport.createGpuJsExecutorFromSources(plan, KERNELS, weights, ${jsString(mode)});`,
     ...delegatingModel(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the generated module
       '    get backend() { return `gpujs:${executor.backend}`; },',
       'executor',
       '    destroy() { executor.destroy(); },',

@@ -46,13 +46,11 @@ export function diagnosticToJson(d: Diagnostic, files: ReadonlyMap<string, Sourc
 
 /** A JSON array of all diagnostics, pretty-printed, ending with a newline. */
 export function renderJson(diags: readonly Diagnostic[], files: ReadonlyMap<string, SourceFile>): string {
-  return (
-    JSON.stringify(
-      diags.map((d) => diagnosticToJson(d, files)),
-      null,
-      2,
-    ) + '\n'
-  );
+  return `${JSON.stringify(
+    diags.map((d) => diagnosticToJson(d, files)),
+    null,
+    2,
+  )}\n`;
 }
 
 function jsonLabel(l: Label, files: ReadonlyMap<string, SourceFile>): JsonLabel {

@@ -23,7 +23,7 @@ export function renderRich(
   opts: RichOptions = {},
 ): string {
   const color = opts.color ?? false;
-  return diags.map((d) => renderOne(d, files, color).join('\n') + '\n').join('\n');
+  return diags.map((d) => `${renderOne(d, files, color).join('\n')}\n`).join('\n');
 }
 
 interface PlacedLabel {

@@ -7,7 +7,7 @@ import { displayPath, locate, primaryLabel, printedCode } from './locate.ts';
  * The position is the primary span's start; each line ends with a newline.
  */
 export function renderShort(diags: readonly Diagnostic[], files: ReadonlyMap<string, SourceFile>): string {
-  return diags.map((d) => shortLine(d, files) + '\n').join('');
+  return diags.map((d) => `${shortLine(d, files)}\n`).join('');
 }
 
 function shortLine(d: Diagnostic, files: ReadonlyMap<string, SourceFile>): string {

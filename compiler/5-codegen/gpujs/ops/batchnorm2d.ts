@@ -9,7 +9,7 @@ import { emitDecode, num, type KernelWriter } from '../kernel-writer.ts';
 export function emitBatchNorm2d(w: KernelWriter, step: PlanStep<'batchnorm2d'>): void {
   const a = step.attrs;
   const [N, C, H, W] = step.outputShape;
-  const running = a.track_running_stats && step.params['running_mean'] !== undefined;
+  const running = a.track_running_stats && step.params.running_mean !== undefined;
   w.comment(`eps ${a.eps}, affine ${a.affine}, ${running ? 'running statistics' : 'batch statistics'}`);
   const x = w.arg('x', 'buffer', step.inputs[0]);
   const weight = a.affine ? w.param('weight') : null;

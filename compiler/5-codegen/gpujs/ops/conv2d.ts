@@ -37,7 +37,7 @@ export function emitConv2d(w: KernelWriter, step: PlanStep<'conv2d'>): void {
     ['ow', OW],
   ]);
   // first input channel of this output channel's group
-  const icBase = G === 1 ? 'n * ' + C : `n * ${C} + ${idiv('oc', OCG)} * ${ICG}`;
+  const icBase = G === 1 ? `n * ${C}` : `n * ${C} + ${idiv('oc', OCG)} * ${ICG}`;
   w.line(`const icBase = ${icBase};`);
   w.line('let acc = 0;');
   // taps outermost and channels innermost: each padding check then covers a whole run of channels

@@ -185,7 +185,10 @@ export function planePreparer(
 
 /** local = base + constant (a plain copy for 0) */
 function setAddr(f: Func, l: Local, base: Local, add: number): void {
-  if (add !== 0) return setOffset(f, l, base, add);
+  if (add !== 0) {
+    setOffset(f, l, base, add);
+    return;
+  }
   f.localGet(base);
   f.localSet(l);
 }

@@ -73,9 +73,9 @@ export function splitEpilogue(ep: Epilogue): { inWasm: Epilogue; after: Phase[] 
 /** Emits `relu()` or `leaky(slope)` for the activation, nothing for none; the others are not computed in wasm. */
 function byActivation(act: Activation | null, relu: () => void, leaky: (slope: number) => void): void {
   if (act === null) return;
-  if (act.kind === 'relu') return relu();
-  if (act.kind === 'leaky_relu') return leaky(act.negative_slope);
-  throw new Error(`wasm codegen: activation ${act.kind} is not computed in wasm`);
+  if (act.kind === 'relu') relu();
+  else if (act.kind === 'leaky_relu') leaky(act.negative_slope);
+  else throw new Error(`wasm codegen: activation ${act.kind} is not computed in wasm`);
 }
 
 /**
