@@ -9,4 +9,4 @@ export { renderJson } from './compiler/diagnostics/render/json.ts';
 export { compileModel, type CompileResult, type LoadedModel, type LoadOptions } from './runtime/session.ts';
 export { readSafetensors, writeSafetensors } from './runtime/io/safetensors.ts';
 export { readNpy, writeNpy } from './runtime/io/npy.ts';
-export type { Tensor } from './runtime/tensor.ts';
+export type { Tensor } from './compiler/ir/tensor.ts';

@@ -1,5 +1,5 @@
 /** The correctness gate before timing: an engine's outputs against the reference kernels'. */
-import type { Tensor } from '../runtime/tensor.ts';
+import type { Tensor } from '../compiler/ir/tensor.ts';
 
 export const RTOL = 1e-3;
 export const ATOL = 1e-4;

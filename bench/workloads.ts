@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from '../compiler/index.ts';
-import type { Plan } from '../compiler/4-plan/plan.ts';
+import type { Plan } from '../compiler/3-lower/plan.ts';
 import type { Graph } from '../compiler/ir/graph.ts';
 import { summarize } from '../compiler/report/summary.ts';
 import { hashSeed, mulberry32 } from '../runtime/io/prng.ts';
 import { runGraph } from '../runtime/reference/index.ts';
-import { sizeOf, tensor, type Tensor } from '../runtime/tensor.ts';
+import { sizeOf, tensor, type Tensor } from '../compiler/ir/tensor.ts';
 import { initialWeights } from '../runtime/weights.ts';
 
 export interface WorkloadDef {

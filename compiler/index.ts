@@ -1,11 +1,21 @@
 /**
- * compile(): the pipeline, phase by phase.
- *   1-parse    text -> tokens -> CST -> AST (with spans), syntax errors recovered
- *   2-analyze  checking passes: names/blocks/arguments, then PyTorch's shape rules, then size limits
- *   bind       symbolic sizes bound to concrete ones (batch defaults to 1), every check re-run
- *   4-plan     lower the checked graph to a plan (buffers, steps, params)
- *   3-passes   optimizing passes rewrite the plan (fusion); they never report user errors
- * Codegen (5-codegen) reads only the plan; runtime/ loads weights and runs it.
+ * The compiler, in the order compile() runs it (the numbered folders are these phases):
+ *   1-parse     text -> tokens -> CST -> AST; every node carries its span; syntax errors are recovered
+ *               so one run reports several
+ *   2-analyze   checking passes (front-end.ts: check()): names, blocks and arguments, PyTorch's shape
+ *               rules node by node (one file per op under 2-analyze/ops/), then graph-wide checks
+ *               (size limits, unused layers); the result is an IR graph (ir/) with symbolic sizes
+ *   (bind)      symbolic sizes bound to concrete ones (batch defaults to 1) and every check run again
+ *   3-lower     the checked graph becomes a plan: plain data, one buffer per value, one step per node,
+ *               parameters by state_dict key (3-lower/plan.ts is the contract with every backend)
+ *   4-optimize  optimizing passes rewrite the plan (fusion, folding) as a named list; they never
+ *               report user errors: a broken invariant there is a compiler bug
+ *   5-codegen   the plan as JavaScript (cpu), WebAssembly (wasm), gpu.js kernels or ONNX, and as
+ *               ES modules; codegen reads only the plan
+ * Around them: source/ (files and spans), diagnostics/ (one catalogue of codes; only the renderers
+ * know lines and columns), report/ (summary, --explain), cli/ (the command line, the top layer).
+ * Dependencies point one way: the compiler never imports runtime/, which loads weights and runs
+ * plans; the CLI sits on top of both.
  */
 import { diag, type Diagnostic } from './diagnostics/diagnostic.ts';
 import { didYouMean } from './diagnostics/suggest.ts';
@@ -13,13 +23,13 @@ import { check, type CheckOptions } from './front-end.ts';
 import { checkBackendLimits } from './2-analyze/backend-limits.ts';
 import { isKnown, symbolsOf } from './ir/dim.ts';
 import type { Graph } from './ir/graph.ts';
-import { lowerToPlan } from './4-plan/lower-to-plan.ts';
-import type { Plan } from './4-plan/plan.ts';
-import { optimize, type PassLogEntry, type PassSelection } from './3-passes/index.ts';
+import { lowerToPlan } from './3-lower/lower-to-plan.ts';
+import type { Plan } from './3-lower/plan.ts';
+import { optimize, type PassLogEntry, type PassSelection } from './4-optimize/index.ts';
 import type { SourceFile } from './source/source-file.ts';
 
 export { check, type CheckOptions, type CheckResult } from './front-end.ts';
-export type { Plan } from './4-plan/plan.ts';
+export type { Plan } from './3-lower/plan.ts';
 export type { Graph } from './ir/graph.ts';
 export type { Diagnostic } from './diagnostics/diagnostic.ts';
 

@@ -1,6 +1,6 @@
-import type { Plan } from '../compiler/4-plan/plan.ts';
+import type { Plan } from '../compiler/3-lower/plan.ts';
 import { createCpuExecutor } from './cpu/run-plan.ts';
-import type { Tensor } from './tensor.ts';
+import type { Tensor } from '../compiler/ir/tensor.ts';
 
 /** What every backend offers: the backend that really ran, and a run. */
 export interface Executor {

@@ -2,8 +2,8 @@
  * Binding a plan's parameters to arrays, shared by the runtimes that take a plan and a weights map
  * (runtime/cpu/run-plan.ts, runtime/wasm/executor.ts), with the shape checks' wording.
  */
-import type { Plan } from '../compiler/4-plan/plan.ts';
-import { sizeOf, type Tensor } from './tensor.ts';
+import type { Plan } from '../compiler/3-lower/plan.ts';
+import { sizeOf, type Tensor } from '../compiler/ir/tensor.ts';
 
 /** Param arrays by key: an inline or folded PlanParam.value wins over the weights; every other param must be in them. */
 export function bindParams(

@@ -5,10 +5,10 @@
 import { compile, type CompileOptions, type Compiled } from '../compiler/index.ts';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.ts';
 import { renderRich } from '../compiler/diagnostics/render/rich.ts';
-import type { Plan } from '../compiler/4-plan/plan.ts';
+import type { Plan } from '../compiler/3-lower/plan.ts';
 import { createExecutor, type Executor, parseBackend } from './backends.ts';
 import { readSafetensors } from './io/safetensors.ts';
-import type { Tensor } from './tensor.ts';
+import type { Tensor } from '../compiler/ir/tensor.ts';
 import { bindWeights, initialWeights } from './weights.ts';
 
 export type WeightsInput = Uint8Array | ArrayBuffer | ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>;

@@ -1,8 +1,8 @@
-import type { ParamDerivation, Plan, PlanParam } from '../compiler/4-plan/plan.ts';
+import type { ParamDerivation, Plan, PlanParam } from '../compiler/3-lower/plan.ts';
 import { didYouMean } from '../compiler/diagnostics/suggest.ts';
 import { defaultInit, type InitParam } from './io/init.ts';
-import { deriveParams } from './derive-params.ts';
-import type { Tensor } from './tensor.ts';
+import { deriveParams } from '../compiler/3-lower/derive-params.ts';
+import type { Tensor } from '../compiler/ir/tensor.ts';
 
 /** A weights problem, with the catalogue code the CLI prints. */
 export class WeightsError extends Error {

@@ -6,10 +6,10 @@
  * compiler's passes do.
  */
 import { compile } from '../compiler/index.ts';
-import { activationOf } from '../compiler/3-passes/activations.ts';
-import type { PassSelection } from '../compiler/3-passes/index.ts';
-import type { Epilogue, Plan, PlanParam, PlanStep } from '../compiler/4-plan/plan.ts';
-import type { Tensor } from '../runtime/tensor.ts';
+import { activationOf } from '../compiler/4-optimize/activations.ts';
+import type { PassSelection } from '../compiler/4-optimize/index.ts';
+import type { Epilogue, Plan, PlanParam, PlanStep } from '../compiler/3-lower/plan.ts';
+import type { Tensor } from '../compiler/ir/tensor.ts';
 import type { GoldenCase } from './golden.ts';
 import { goldenToCnn } from './golden-to-cnn.ts';
 

@@ -9,7 +9,7 @@ import type { OpAttrs, OpName, Pads, Pair, ParamName } from '../compiler/ir/attr
 import type { Graph, IRNode, NodeSpans, ParamSpec } from '../compiler/ir/graph.ts';
 import { span } from '../compiler/source/span.ts';
 import { runGraph, type RunGraphOptions } from '../runtime/reference/index.ts';
-import type { Tensor } from '../runtime/tensor.ts';
+import type { Tensor } from '../compiler/ir/tensor.ts';
 import { type GoldenCase, type GoldenLayer, weightsOf } from './golden.ts';
 
 export interface IrOp<K extends OpName = OpName> {

@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { tensor, type Tensor } from '../runtime/tensor.ts';
+import { tensor, type Tensor } from '../compiler/ir/tensor.ts';
 
 /** Absolute path of the golden folder (the repo's sibling `shared/golden`), with a trailing slash. */
 export const GOLDEN_DIR = fileURLToPath(new URL('../../shared/golden/', import.meta.url));

@@ -4,8 +4,8 @@
  * linears use tf.fused ops with their bias and activation, and 4-D values stay NHWC between ops.
  */
 import type * as TF from '@tensorflow/tfjs-core';
-import type { Activation, Plan, PlanStep } from '../../compiler/4-plan/plan.ts';
-import type { Tensor } from '../../runtime/tensor.ts';
+import type { Activation, Plan, PlanStep } from '../../compiler/3-lower/plan.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 
 type Tf = typeof TF;
 

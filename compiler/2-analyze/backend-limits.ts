@@ -3,7 +3,7 @@
  * backend cannot index or compile is refused with a diagnostic naming the backend, never left to
  * fail (or, worse, compute wrong numbers) at run time.
  */
-import type { Plan, PlanStep } from '../4-plan/plan.ts';
+import type { Plan, PlanStep } from '../3-lower/plan.ts';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Graph } from '../ir/graph.ts';
 import type { Span } from '../source/span.ts';

@@ -1,5 +1,5 @@
 import type { Compiled } from '../index.ts';
-import type { Plan, PlanStep } from '../4-plan/plan.ts';
+import type { Plan, PlanStep } from '../3-lower/plan.ts';
 
 /** One line per step: the op, the nodes it computes, its epilogue, and shapes. */
 export function planText(plan: Plan): string {

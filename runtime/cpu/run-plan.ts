@@ -9,10 +9,10 @@
  * a user writes can close a string, comment or template and become code. The function runs with no
  * access to this module's scope (new Function closes over the global scope only).
  */
-import type { Plan } from '../../compiler/4-plan/plan.ts';
+import type { Plan } from '../../compiler/3-lower/plan.ts';
 import { cpuProgramSource } from '../../compiler/5-codegen/cpu/program-source.ts';
 import { bindParams, formatShape, sameShape } from '../plan-params.ts';
-import { type Tensor, sizeOf, tensor } from '../tensor.ts';
+import { type Tensor, sizeOf, tensor } from '../../compiler/ir/tensor.ts';
 
 export interface CpuExecutor {
   readonly backend: 'cpu';

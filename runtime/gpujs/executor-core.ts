@@ -1,7 +1,7 @@
 import type { GPU, IKernelRunShortcut, KernelOutput, Texture } from 'gpu.js';
-import type { Plan, PlanStep } from '../../compiler/4-plan/plan.ts';
+import type { Plan, PlanStep } from '../../compiler/3-lower/plan.ts';
 import type { GpuJsKernelSource } from '../../compiler/5-codegen/gpujs/kernel-source.ts';
-import { sizeOf, tensor, type Tensor } from '../tensor.ts';
+import { sizeOf, tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { backendMismatchError, backendOf, createGpu, isGlBackend, type GpuJsMode } from './backend.ts';
 
 export type { GpuJsMode } from './backend.ts';

@@ -1,6 +1,6 @@
-import type { Plan } from '../../compiler/4-plan/plan.ts';
+import type { Plan } from '../../compiler/3-lower/plan.ts';
 import { gpujsKernelSource } from '../../compiler/5-codegen/gpujs/kernel-source.ts';
-import type { Tensor } from '../tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 import type { GpuJsMode } from './backend.ts';
 import { createGpuJsExecutorFromSources, type GpuJsExecutor } from './executor-core.ts';
 

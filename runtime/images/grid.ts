@@ -4,7 +4,7 @@
  * number and its value range in a built-in 5x7 bitmap font, with a colour bar legend under the grid.
  * Small maps are enlarged by an integer factor (nearest neighbour), so every value stays one block.
  */
-import type { Tensor } from '../tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { colour, type ColormapName } from './colormap.ts';
 import { encodePng } from './encode.ts';
 import { drawText, GLYPH_HEIGHT, textWidth } from './font5x7.ts';

@@ -2,7 +2,7 @@
  * An RGBA image to a [1, C, H, W] float32 tensor: channels matched to what the model wants, an
  * optional bilinear resize, then the normalisation. Pixel values start as 0..255.
  */
-import { type Tensor, tensor } from '../tensor.ts';
+import { type Tensor, tensor } from '../../compiler/ir/tensor.ts';
 import type { RgbaImage } from './decode.ts';
 import { ImageError } from './image-error.ts';
 import { type Normalisation, IDENTITY, normalisePlanar } from './normalise.ts';

@@ -5,7 +5,7 @@
  * random numbers come from our own generator (mulberry32), so the values differ from PyTorch's for the
  * same seed. Same seed, same values on every run and platform.
  */
-import { type Tensor, sizeOf, tensor } from '../tensor.ts';
+import { type Tensor, sizeOf, tensor } from '../../compiler/ir/tensor.ts';
 import { hashSeed, mulberry32 } from './prng.ts';
 
 export interface InitParam {

@@ -6,7 +6,7 @@
  * 2.0 and 3.0), a Python dict literal {'descr', 'fortran_order', 'shape'} padded with spaces and '\n',
  * then the raw array data.
  */
-import { type Tensor, sizeOf } from '../tensor.ts';
+import { type Tensor, sizeOf } from '../../compiler/ir/tensor.ts';
 import { float32ToLittleEndianBytes, halfBitsToFloat } from './float-bits.ts';
 import { type PyValue, PyLiteralError, parsePythonLiteral } from './python-literal.ts';
 import { TensorFileError } from './tensor-file-error.ts';

@@ -6,7 +6,7 @@
  * `{key: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {string: string}}`,
  * then the data region; offsets are relative to the start of the data region.
  */
-import { type Tensor, sizeOf } from '../tensor.ts';
+import { type Tensor, sizeOf } from '../../compiler/ir/tensor.ts';
 import {
   HOST_IS_LITTLE_ENDIAN,
   bfloat16BitsToFloat,

@@ -1,10 +1,10 @@
 /**
  * What a generated module needs at load time besides its kernels: reading and checking weights.
- * Bundled into each generated module by compiler/5-codegen/module/support-bundle.ts, so a built
+ * Bundled into each generated module by runtime/module-support/bundle.ts, so a built
  * module imports nothing for the CPU backend.
  */
 import { readSafetensors } from '../io/safetensors.ts';
-import type { Tensor } from '../tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 
 export { bindWeights, initialWeights } from '../weights.ts';
 

@@ -4,7 +4,7 @@
  * runs in browsers too, where shared memory needs cross-origin isolation).
  */
 import type { WasmLayout } from '../../compiler/5-codegen/wasm/program.ts';
-import type { Tensor } from '../tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { type JsStep, type ProgramRunner, programRunner } from '../wasm/instance.ts';
 
 export * from './cpu.ts';

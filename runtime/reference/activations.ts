@@ -1,5 +1,5 @@
 import type { LeakyReluAttrs } from '../../compiler/ir/attrs.ts';
-import { tensor, type Tensor } from '../tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 
 function map(x: Tensor, f: (v: number) => number): Tensor {
   const out = tensor(x.shape);

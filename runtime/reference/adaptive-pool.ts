@@ -1,5 +1,5 @@
 import type { AdaptiveAvgPool2dAttrs } from '../../compiler/ir/attrs.ts';
-import { tensor, type Tensor } from '../tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { nchw, requireOutputSize } from './checks.ts';
 
 /** PyTorch's adaptive bin i of `outSize` over `inSize`: [floor(i*in/out), ceil((i+1)*in/out)). */

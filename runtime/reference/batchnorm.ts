@@ -1,5 +1,5 @@
 import type { BatchNorm2dAttrs } from '../../compiler/ir/attrs.ts';
-import { tensor, type Tensor } from '../tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { expectShape, fail, nchw } from './checks.ts';
 
 export interface BatchNormParams {

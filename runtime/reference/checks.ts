@@ -1,4 +1,4 @@
-import type { Tensor } from '../tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 
 /** Why: the oracle must never return plausible garbage, so every kernel refuses inputs it cannot compute. */
 export function fail(op: string, message: string): never {

@@ -1,5 +1,5 @@
 import type { Conv2dAttrs, PaddingMode } from '../../compiler/ir/attrs.ts';
-import { tensor, type Tensor } from '../tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { expectShape, fail, nchw, requireOutputSize } from './checks.ts';
 
 /**

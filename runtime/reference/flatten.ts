@@ -1,5 +1,5 @@
 import type { FlattenAttrs } from '../../compiler/ir/attrs.ts';
-import { tensor, type Tensor } from '../tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { fail, showShape } from './checks.ts';
 
 /** The shape nn.Flatten(start_dim, end_dim) gives: dims start..end (inclusive) merged into one. */

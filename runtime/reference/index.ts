@@ -4,7 +4,7 @@
  */
 import type { OpAttrs, OpName, ParamName } from '../../compiler/ir/attrs.ts';
 import type { Dim } from '../../compiler/ir/dim.ts';
-import { tensor, type Tensor } from '../tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { adaptiveAvgpool2d } from './adaptive-pool.ts';
 import { batchnorm2d } from './batchnorm.ts';
 import { fail, requireParam, showShape } from './checks.ts';

@@ -1,5 +1,5 @@
 import type { LinearAttrs } from '../../compiler/ir/attrs.ts';
-import { tensor, type Tensor } from '../tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { expectShape, fail, showShape } from './checks.ts';
 
 /** nn.Linear forward over the last dim: y = x W^T + b, W is [out_features, in_features]. */

@@ -1,5 +1,5 @@
 import type { ConcatAttrs } from '../../compiler/ir/attrs.ts';
-import { tensor, type Tensor } from '../tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { fail, showShape } from './checks.ts';
 
 /** Elementwise sum of tensors with equal shapes (no broadcasting, as the IR's add requires). */

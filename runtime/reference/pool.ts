@@ -1,5 +1,5 @@
 import type { AvgPool2dAttrs, MaxPool2dAttrs } from '../../compiler/ir/attrs.ts';
-import { tensor, type Tensor } from '../tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { fail, nchw, requireOutputSize } from './checks.ts';
 
 /**

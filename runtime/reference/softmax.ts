@@ -1,5 +1,5 @@
 import type { SoftmaxAttrs } from '../../compiler/ir/attrs.ts';
-import { tensor, type Tensor } from '../tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { fail, showShape } from './checks.ts';
 
 /** nn.Softmax(dim) forward, subtracting each slice's max first so large inputs do not overflow. */

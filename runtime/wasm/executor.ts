@@ -9,12 +9,12 @@
  * runtime/cpu/run-plan.ts for why that text is safe to evaluate).
  */
 import { availableParallelism } from 'node:os';
-import type { Plan } from '../../compiler/4-plan/plan.ts';
+import type { Plan } from '../../compiler/3-lower/plan.ts';
 import { kernelArgs } from '../../compiler/5-codegen/cpu/emit.ts';
 import { cpuKernelSource } from '../../compiler/5-codegen/cpu/kernel-source.ts';
 import { type WasmProgram, type WasmProgramOptions, wasmProgram } from '../../compiler/5-codegen/wasm/program.ts';
 import { bindParams } from '../plan-params.ts';
-import type { Tensor } from '../tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { relaxedSimdSupported, simdSupported } from './features.ts';
 import { type JsStep, programRunner, type WasmProfile } from './instance.ts';
 import { ModeChooser } from './mode-chooser.ts';

@@ -4,12 +4,12 @@
  * parameters into the memory and turns the program's phases into calls, then runs them on feeds.
  * Threads are the caller's business: `parallel` may take over a wasm phase.
  */
-import type { Activation, PlanValue } from '../../compiler/4-plan/plan.ts';
+import type { Activation, PlanValue } from '../../compiler/3-lower/plan.ts';
 import type { KernelArg } from '../../compiler/5-codegen/cpu/emit.ts';
 import type { Phase } from '../../compiler/5-codegen/wasm/kernel.ts';
 import { fillPack } from '../../compiler/5-codegen/wasm/packs.ts';
 import type { WasmLayout } from '../../compiler/5-codegen/wasm/program.ts';
-import { sizeOf, tensor, type Tensor } from '../tensor.ts';
+import { sizeOf, tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 
 export type KernelFn = (lo: number, hi: number, tid: number) => void;
 

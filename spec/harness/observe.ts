@@ -13,7 +13,7 @@ import type { Graph, IRNode } from '../../compiler/ir/graph.ts';
 import type { SourceFile } from '../../compiler/source/source-file.ts';
 import { writeNpy } from '../../runtime/io/npy.ts';
 import { writeSafetensors } from '../../runtime/io/safetensors.ts';
-import { tensor, type Tensor } from '../../runtime/tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { runCli } from '../../test/cli-harness.ts';
 import type { Expectations, Fixture, Located, NodeRef } from './directives.ts';
 

@@ -1,10 +1,10 @@
 /** Small models that exercise every op the ONNX exporter and the TF.js graph builder translate. */
 import { compile } from '../../compiler/index.ts';
-import type { Plan } from '../../compiler/4-plan/plan.ts';
+import type { Plan } from '../../compiler/3-lower/plan.ts';
 import type { Graph } from '../../compiler/ir/graph.ts';
 import { hashSeed, mulberry32 } from '../../runtime/io/prng.ts';
-import { deriveParams } from '../../runtime/derive-params.ts';
-import { sizeOf, tensor, type Tensor } from '../../runtime/tensor.ts';
+import { deriveParams } from '../../compiler/3-lower/derive-params.ts';
+import { sizeOf, tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 
 /** Every exportable op: reflect/replicate padding, asymmetric 'same' pads, dilation, groups, n-ary add, ceil_mode, ... */
 export const ALL_OPS = `

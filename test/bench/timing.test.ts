@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkOutputs } from '../../bench/check.ts';
 import { FULL, QUICK, geomean, keepWarming, median, repsFor } from '../../bench/timing.ts';
-import { tensor } from '../../runtime/tensor.ts';
+import { tensor } from '../../compiler/ir/tensor.ts';
 
 describe('timing policy', () => {
   it('gives fast engines many runs, slow ones few, and never none', () => {

@@ -11,7 +11,7 @@ import { main } from '../../compiler/cli/main.ts';
 import { encodePng } from '../../runtime/images/encode.ts';
 import { writeNpy } from '../../runtime/io/npy.ts';
 import { writeSafetensors } from '../../runtime/io/safetensors.ts';
-import { tensor } from '../../runtime/tensor.ts';
+import { tensor } from '../../compiler/ir/tensor.ts';
 import { type CliRun, runCli } from '../cli-harness.ts';
 
 const dir = fileURLToPath(new URL('../../.test-out/cli-failures/', import.meta.url));

@@ -5,7 +5,7 @@
  * groups, depthwise, stride, dilation, asymmetric pads, all padding modes) with and without epilogues.
  */
 import { describe, expect, it } from 'vitest';
-import type { Activation } from '../../compiler/4-plan/plan.ts';
+import type { Activation } from '../../compiler/3-lower/plan.ts';
 import type { OpAttrs, PaddingMode } from '../../compiler/ir/attrs.ts';
 import { convOutSize } from '../../runtime/reference/index.ts';
 import { cpuAndReference, maxAbsDiff, prng, randomTensor } from './single-step.ts';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { OpAttrs, OpName } from '../../compiler/ir/attrs.ts';
 import { createCpuExecutor } from '../../runtime/cpu/run-plan.ts';
 import { poolOutSize } from '../../runtime/reference/index.ts';
-import type { Tensor } from '../../runtime/tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { type OneStep, cpuAndReference, maxAbsDiff, oneStepPlan, prng, randomTensor } from './single-step.ts';
 
 /** Largest |cpu - reference| of one step; the cpu output's shape must be the step's. */

@@ -1,10 +1,10 @@
 /** createCpuExecutor: parameter binding, feed checks, storage reuse across steps and runs, source shape. */
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../compiler/4-plan/plan.ts';
+import type { Plan } from '../../compiler/3-lower/plan.ts';
 import { assignSlots } from '../../compiler/5-codegen/cpu/buffer-slots.ts';
 import { cpuKernelSource } from '../../compiler/5-codegen/cpu/kernel-source.ts';
 import { createCpuExecutor } from '../../runtime/cpu/run-plan.ts';
-import type { Tensor } from '../../runtime/tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { expectClose, loadGoldenCase } from '../golden.ts';
 import { goldenPlan } from '../golden-plan.ts';
 import { oneStepPlan, prng, randomTensor } from './single-step.ts';

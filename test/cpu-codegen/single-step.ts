@@ -1,8 +1,8 @@
 /** Test helpers: one-step plans over random data, run on the CPU backend and on the reference kernels. */
-import type { Activation, Plan, PlanStep } from '../../compiler/4-plan/plan.ts';
+import type { Activation, Plan, PlanStep } from '../../compiler/3-lower/plan.ts';
 import type { OpAttrs, OpName } from '../../compiler/ir/attrs.ts';
 import { createCpuExecutor } from '../../runtime/cpu/run-plan.ts';
-import { type Tensor, sizeOf } from '../../runtime/tensor.ts';
+import { type Tensor, sizeOf } from '../../compiler/ir/tensor.ts';
 import { runPlanOnReference } from '../reference/plan-reference.ts';
 
 /** mulberry32: deterministic uniform floats in [0, 1). */

@@ -12,7 +12,7 @@ import { check } from '../../compiler/front-end.ts';
 import { readNpy } from '../../runtime/io/npy.ts';
 import { readSafetensors } from '../../runtime/io/safetensors.ts';
 import { runGraph } from '../../runtime/reference/index.ts';
-import { tensor } from '../../runtime/tensor.ts';
+import { tensor } from '../../compiler/ir/tensor.ts';
 import { drawPhoto } from '../../scripts/make-example-images.ts';
 import { runCli } from '../cli-harness.ts';
 import { tempDir } from '../images/helpers.ts';

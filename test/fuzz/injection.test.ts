@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emitDeclarations, emitModule } from '../../compiler/5-codegen/module/emit-module.ts';
+import { supportBundle } from '../../runtime/module-support/bundle.ts';
 import { check, compile } from '../../compiler/index.ts';
 import { runCli } from '../cli-harness.ts';
 import { expectClose } from '../golden.ts';
@@ -86,7 +87,7 @@ describe('hostile text in strings and comments', () => {
     const c = compile(source, { backend });
     expect(c.ok, c.diagnostics.map((d) => d.message).join('; ')).toBe(true);
     return (
-      emitModule(c.plan!, { sourceFile: 'model.cnn', backend }) +
+      emitModule(c.plan!, { sourceFile: 'model.cnn', backend, support: supportBundle }) +
       emitDeclarations(c.plan!, { sourceFile: 'model.cnn', backend })
     );
   };
@@ -163,9 +164,9 @@ describe('a hostile source name in the generated header', () => {
     const dir = fileURLToPath(new URL('../../.test-out/hostile/header/', import.meta.url));
     mkdirSync(dir, { recursive: true });
     const c = compile(CLEAN('"w.safetensors"', 'x'));
-    const clean = emitModule(c.plan!, { sourceFile: 'model.cnn', backend: 'cpu' });
+    const clean = emitModule(c.plan!, { sourceFile: 'model.cnn', backend: 'cpu', support: supportBundle });
     const sourceFile = HOSTILE.join('');
-    const text = emitModule(c.plan!, { sourceFile, backend: 'cpu' });
+    const text = emitModule(c.plan!, { sourceFile, backend: 'cpu', support: supportBundle });
     expect(text.split('\n').slice(1)).toEqual(clean.split('\n').slice(1));
     expect(text.split('\n')[0]).not.toMatch(/[\r\u2028\u2029]|\*\//);
     const out = join(dir, 'header.js');

@@ -7,7 +7,7 @@ import type { Graph } from '../../compiler/ir/graph.ts';
 import { createExecutor, parseBackend } from '../../runtime/backends.ts';
 import { mulberry32 } from '../../runtime/io/prng.ts';
 import { runGraph } from '../../runtime/reference/index.ts';
-import { tensor, type Tensor } from '../../runtime/tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { bindWeights } from '../../runtime/weights.ts';
 import { expectClose } from '../golden.ts';
 import type { GeneratedModel } from './model-gen.ts';

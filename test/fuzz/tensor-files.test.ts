@@ -16,7 +16,7 @@ import { encodePng } from '../../runtime/images/encode.ts';
 import { readNpy, writeNpy } from '../../runtime/io/npy.ts';
 import { readSafetensors, writeSafetensors } from '../../runtime/io/safetensors.ts';
 import { TensorFileError } from '../../runtime/io/tensor-file-error.ts';
-import { tensor, type Tensor } from '../../runtime/tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { CASE_MS, fuzz, timed } from './fuzz-config.ts';
 
 const ramp = (shape: number[]) => {

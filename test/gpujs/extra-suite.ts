@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PlanStep } from '../../compiler/4-plan/plan.ts';
+import type { PlanStep } from '../../compiler/3-lower/plan.ts';
 import { createGpuJsExecutor, type GpuJsExecutor, type GpuJsMode } from '../../runtime/gpujs/executor.ts';
 import { add, runOp } from '../../runtime/reference/index.ts';
-import type { Tensor } from '../../runtime/tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { expectClose } from '../golden.ts';
 import { convAttrs } from '../reference/helpers.ts';
 import { runPlanOnReference } from '../reference/plan-reference.ts';

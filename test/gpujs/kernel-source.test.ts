@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PlanStep } from '../../compiler/4-plan/plan.ts';
+import type { PlanStep } from '../../compiler/3-lower/plan.ts';
 import { gpujsKernelSource } from '../../compiler/5-codegen/gpujs/kernel-source.ts';
 import { createGpuJsExecutor } from '../../runtime/gpujs/executor.ts';
 import { listGoldenCases, loadGoldenCase } from '../golden.ts';

@@ -1,6 +1,6 @@
 /** Small hand-built plans for tests that go beyond the golden cases. */
 import type { OpName } from '../../compiler/ir/attrs.ts';
-import type { Epilogue, Plan, PlanParam, PlanStep } from '../../compiler/4-plan/plan.ts';
+import type { Epilogue, Plan, PlanParam, PlanStep } from '../../compiler/3-lower/plan.ts';
 
 export const NO_EPILOGUE: Epilogue = { residual: null, activation: null };
 

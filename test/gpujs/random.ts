@@ -1,5 +1,5 @@
 /** Seeded random tensors for the gpu.js tests beyond the golden cases. */
-import type { Tensor } from '../../runtime/tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 
 export function seededRandom(seed: number): () => number {
   let s = seed >>> 0;

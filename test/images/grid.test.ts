@@ -2,7 +2,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { autoZoom, colour, featureGrid, formatValue, gridColumns } from '../../runtime/images/index.ts';
 import { drawText, textWidth } from '../../runtime/images/font5x7.ts';
-import { tensor } from '../../runtime/tensor.ts';
+import { tensor } from '../../compiler/ir/tensor.ts';
 
 /** Channel 0: a ramp 0..11; channel 1: constant 5; channel 2: -1 with one NaN and one +inf. */
 function sample(): ReturnType<typeof tensor> {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TensorFileError, bigIntToFloat32, readNpy, writeNpy } from '../../runtime/io/npy.ts';
-import { tensor } from '../../runtime/tensor.ts';
+import { tensor } from '../../compiler/ir/tensor.ts';
 
 /**
  * An .npy file built by hand from the format spec, as np.save writes it: magic, version, header length,

@@ -8,7 +8,7 @@ import {
   readSafetensorsWithMetadata,
   writeSafetensors,
 } from '../../runtime/io/safetensors.ts';
-import { tensor } from '../../runtime/tensor.ts';
+import { tensor } from '../../compiler/ir/tensor.ts';
 
 const goldenDir = fileURLToPath(new URL('../../../shared/golden/', import.meta.url));
 

@@ -1,6 +1,6 @@
 /** activation-into-maxpool: act then max-pool runs as max-pool with the act as epilogue, when they commute. */
 import { describe, expect, it } from 'vitest';
-import { PASS_NAMES } from '../../compiler/3-passes/index.ts';
+import { PASS_NAMES } from '../../compiler/4-optimize/index.ts';
 import { expectSameNumbers, kernels, only, planOf } from './helpers.ts';
 
 const PASS = only('activation-into-maxpool');

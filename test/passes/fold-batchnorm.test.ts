@@ -1,12 +1,12 @@
 /** fold-batchnorm: where it folds, where it must not, the derived params, and weights checking after folding. */
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/index.ts';
-import { foldBatchnorm } from '../../compiler/3-passes/fold-batchnorm.ts';
-import { PassInvariantError } from '../../compiler/3-passes/plan-graph.ts';
+import { foldBatchnorm } from '../../compiler/4-optimize/fold-batchnorm.ts';
+import { PassInvariantError } from '../../compiler/4-optimize/plan-graph.ts';
 import { createExecutor, parseBackend } from '../../runtime/backends.ts';
-import { deriveParams } from '../../runtime/derive-params.ts';
+import { deriveParams } from '../../compiler/3-lower/derive-params.ts';
 import { compileModel } from '../../runtime/session.ts';
-import { tensor } from '../../runtime/tensor.ts';
+import { tensor } from '../../compiler/ir/tensor.ts';
 import { bindWeights, initialWeights, WeightsError } from '../../runtime/weights.ts';
 import { expectAllClose, expectSameNumbers, kernels, only, planOf, random, runPlan, stateDict } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 /** fuse-residual: add(conv, skip) into the conv's epilogue, only where the dataflow allows it. */
 import { describe, expect, it } from 'vitest';
-import { PASS_NAMES } from '../../compiler/3-passes/index.ts';
+import { PASS_NAMES } from '../../compiler/4-optimize/index.ts';
 import { expectSameNumbers, kernels, only, planOf } from './helpers.ts';
 
 const PASS = only('fuse-residual');

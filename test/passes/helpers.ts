@@ -1,10 +1,10 @@
 /** Shared by the pass tests: compile .cnn text with chosen passes, make weights, run a plan. */
 import { expect } from 'vitest';
 import { compile, type Plan } from '../../compiler/index.ts';
-import { PASS_NAMES, type PassSelection } from '../../compiler/3-passes/index.ts';
+import { PASS_NAMES, type PassSelection } from '../../compiler/4-optimize/index.ts';
 import { createExecutor, parseBackend } from '../../runtime/backends.ts';
 import { mulberry32 } from '../../runtime/io/prng.ts';
-import { type Tensor, tensor } from '../../runtime/tensor.ts';
+import { type Tensor, tensor } from '../../compiler/ir/tensor.ts';
 import { bindWeights, initialWeights } from '../../runtime/weights.ts';
 import { compareClose, type Tolerance } from '../golden.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tensor } from '../../runtime/tensor.ts';
+import { tensor } from '../../compiler/ir/tensor.ts';
 import { compareClose, decodeTensor, expectClose, listGoldenCases, loadGoldenCase, unravel } from '../golden.ts';
 import { convPads, goldenToGraph } from '../golden-to-ir.ts';
 

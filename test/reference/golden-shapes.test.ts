@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../compiler/ir/graph.ts';
 import { runGraph } from '../../runtime/reference/index.ts';
-import { tensor, type Tensor } from '../../runtime/tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { listGoldenCases, loadGoldenCase, type GoldenCase } from '../golden.ts';
 import { goldenToGraph } from '../golden-to-ir.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Tensor } from '../../runtime/tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { expectClose, listGoldenCases, loadGoldenCase } from '../golden.ts';
 import { referenceOutput } from '../golden-to-ir.ts';
 

@@ -1,5 +1,5 @@
 import type { Conv2dAttrs } from '../../compiler/ir/attrs.ts';
-import { tensor, type Tensor } from '../../runtime/tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 
 /** A tensor from a shape and plain numbers. */
 export function t(shape: number[], values: number[]): Tensor {

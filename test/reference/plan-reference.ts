@@ -3,10 +3,10 @@
  * then its epilogue (+ residual, then the activation). The codegen suites compare generated kernels
  * with this on hand-built plans: shapes, attributes and epilogues the golden cases lack.
  */
-import type { Activation, Plan, PlanStep } from '../../compiler/4-plan/plan.ts';
+import type { Activation, Plan, PlanStep } from '../../compiler/3-lower/plan.ts';
 import type { OpAttrs, OpName } from '../../compiler/ir/attrs.ts';
 import { add, runOp, type OpParams } from '../../runtime/reference/index.ts';
-import { tensor, type Tensor } from '../../runtime/tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 
 /** An epilogue activation is its op with that op's attrs (`negative_slope` for leaky_relu). */
 export function applyActivation(t: Tensor, act: Activation | null): Tensor {

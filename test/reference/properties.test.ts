@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PaddingMode } from '../../compiler/ir/attrs.ts';
 import { concat, conv2d } from '../../runtime/reference/index.ts';
-import { tensor, type Tensor } from '../../runtime/tensor.ts';
+import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { convAttrs } from './helpers.ts';
 
 function random(shape: number[], seed: number): Tensor {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runGraph, runOp, type GraphLike } from '../../runtime/reference/index.ts';
-import type { Tensor } from '../../runtime/tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { convAttrs, t, values } from './helpers.ts';
 
 const conv1x1 = convAttrs({ in_channels: 1, out_channels: 1, kernel_size: [1, 1], bias: true });

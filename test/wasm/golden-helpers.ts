@@ -2,7 +2,7 @@
 import { compile } from '../../compiler/index.ts';
 import { createWasmExecutor, type WasmExecutorOptions } from '../../runtime/wasm/executor.ts';
 import { bindWeights } from '../../runtime/weights.ts';
-import type { Tensor } from '../../runtime/tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { type GoldenCase, weightsOf } from '../golden.ts';
 import { goldenToCnn } from '../golden-to-cnn.ts';
 

@@ -2,11 +2,11 @@
  * One plan step on random data through the wasm executor and through the reference kernels
  * (runtime/reference: the oracle), with the step's epilogue applied to the reference result.
  */
-import type { Activation, PlanStep } from '../../compiler/4-plan/plan.ts';
+import type { Activation, PlanStep } from '../../compiler/3-lower/plan.ts';
 import type { OpName } from '../../compiler/ir/attrs.ts';
 import type { StepKernel } from '../../compiler/5-codegen/wasm/kernel.ts';
 import { add, leakyRelu, relu, runOp, sigmoid, tanh } from '../../runtime/reference/index.ts';
-import type { Tensor } from '../../runtime/tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { createWasmExecutor } from '../../runtime/wasm/executor.ts';
 import { type OneStep, oneStepPlan, prng, randomTensor } from '../cpu-codegen/single-step.ts';
 

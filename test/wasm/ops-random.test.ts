@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Activation } from '../../compiler/4-plan/plan.ts';
+import type { Activation } from '../../compiler/3-lower/plan.ts';
 import { runOneStep, worstRatio } from './one-step.ts';
 
 const activation = fc.constantFrom<Activation | null>(

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Activation } from '../../compiler/4-plan/plan.ts';
+import type { Activation } from '../../compiler/3-lower/plan.ts';
 import type { MaxPool2dAttrs } from '../../compiler/ir/attrs.ts';
 import { poolOutSize } from '../../runtime/reference/index.ts';
 import { oneStepPlan } from '../cpu-codegen/single-step.ts';

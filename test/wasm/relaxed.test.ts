@@ -6,7 +6,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import type { PlanStep } from '../../compiler/4-plan/plan.ts';
+import type { PlanStep } from '../../compiler/3-lower/plan.ts';
 import { gemmConvKernel } from '../../compiler/5-codegen/wasm/kernels/conv.ts';
 import { winogradKernel } from '../../compiler/5-codegen/wasm/kernels/winograd.ts';
 import { relaxedSimdSupported } from '../../runtime/wasm/features.ts';

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Activation, PlanStep } from '../../compiler/4-plan/plan.ts';
+import type { Activation, PlanStep } from '../../compiler/3-lower/plan.ts';
 import type { Conv2dAttrs, PaddingMode } from '../../compiler/ir/attrs.ts';
 import { winogradKernel } from '../../compiler/5-codegen/wasm/kernels/winograd.ts';
 import { runOneStep, worstRatio } from './one-step.ts';

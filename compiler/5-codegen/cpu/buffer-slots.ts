@@ -4,7 +4,7 @@
  * the step reads, because the slots of its inputs are released only after its output is placed.
  * Graph inputs and outputs are never pooled (inputs belong to the caller, outputs are returned).
  */
-import type { Plan } from '../../4-plan/plan.ts';
+import type { Plan } from '../../3-lower/plan.ts';
 import { sizeOf } from './emit.ts';
 
 export interface SlotAssignment {

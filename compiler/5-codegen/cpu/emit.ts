@@ -2,7 +2,7 @@
  * Small helpers shared by the CPU kernel generators: numeric literals (the only non-escaped values that
  * enter generated code), shape arithmetic, kernel parameter names and the epilogue.
  */
-import type { Activation, Epilogue, PlanStep } from '../../4-plan/plan.ts';
+import type { Activation, Epilogue, PlanStep } from '../../3-lower/plan.ts';
 import { safeIdentifier } from './escape.ts';
 
 /** An integer literal; throws on anything else so no stray value can reach the source text. */

@@ -2,7 +2,7 @@
  * One CPU kernel as JavaScript source: `function fnName(out, in0, [in1...], [res], params...)` over
  * Float32Arrays, with every size a numeric literal. Argument order is `kernelArgs(step)` (emit.ts).
  */
-import type { PlanStep } from '../../4-plan/plan.ts';
+import type { PlanStep } from '../../3-lower/plan.ts';
 import type { OpName } from '../../ir/attrs.ts';
 import { type KernelNames, indent, int, kernelNames } from './emit.ts';
 import { safeComment } from './escape.ts';

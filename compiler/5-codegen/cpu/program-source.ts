@@ -8,7 +8,7 @@
  * The text is an ES module fragment: it declares names and exports nothing (the caller decides how
  * to expose `runPlan`).
  */
-import type { Plan } from '../../4-plan/plan.ts';
+import type { Plan } from '../../3-lower/plan.ts';
 import { assignSlots, readsOf } from './buffer-slots.ts';
 import { int, kernelArgs, sizeOf } from './emit.ts';
 import { jsString, safeComment, safeIdentifier } from './escape.ts';

@@ -1,4 +1,4 @@
-import type { Activation, PlanStep } from '../../4-plan/plan.ts';
+import type { Activation, PlanStep } from '../../3-lower/plan.ts';
 import { num, type KernelWriter } from './kernel-writer.ts';
 
 /** Statements that apply `act` to the float variable `v` in place. */

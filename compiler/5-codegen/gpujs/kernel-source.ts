@@ -1,5 +1,5 @@
 import type { OpName } from '../../ir/attrs.ts';
-import type { PlanStep } from '../../4-plan/plan.ts';
+import type { PlanStep } from '../../3-lower/plan.ts';
 import { emitEpilogueAndReturn } from './epilogue.ts';
 import { KernelWriter, kernelName, shapeText, sizeOf, type GpuJsKernelArg } from './kernel-writer.ts';
 import { emitConv2d } from './ops/conv2d.ts';

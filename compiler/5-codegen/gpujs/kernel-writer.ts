@@ -1,5 +1,5 @@
 import { safeComment, safeIdentifier } from '../js-names.ts';
-import type { PlanStep } from '../../4-plan/plan.ts';
+import type { PlanStep } from '../../3-lower/plan.ts';
 
 /** One kernel argument: a plan buffer (step input or residual) or a parameter tensor (state_dict key). */
 export interface GpuJsKernelArg {

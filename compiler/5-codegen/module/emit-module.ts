@@ -1,8 +1,7 @@
-import type { Plan } from '../../4-plan/plan.ts';
+import type { Plan } from '../../3-lower/plan.ts';
 import { cpuProgramSource } from '../cpu/program-source.ts';
 import { jsString, safeComment } from '../cpu/escape.ts';
 import { gpujsKernelSource } from '../gpujs/kernel-source.ts';
-import { supportBundle } from './support-bundle.ts';
 import { type WasmModuleParts, wasmModuleParts } from '../wasm/module.ts';
 
 export interface ModuleOptions {
@@ -10,7 +9,16 @@ export interface ModuleOptions {
   readonly sourceFile: string;
   /** `cpu`, or a gpu.js mode (`gpujs:webasm`, `gpujs:headlessgl`, `gpujs:cpu`, `gpujs` for gpu.js's choice) */
   readonly backend: string;
+  /**
+   * The runtime support script for `entry` (weights loading and checking, the executor), which must
+   * set the global `globalName`. The runtime provides it (runtime/module-support/bundle.ts); the
+   * compiler only places it into the module.
+   */
+  readonly support: (entry: SupportEntry, globalName: string) => string;
 }
+
+/** Which runtime support a module needs. */
+export type SupportEntry = 'cpu' | 'gpujs' | 'wasm';
 
 /** The gpu.js kernels as readable functions, with what each reads and its output size. */
 function gpujsKernels(plan: Plan): string {
@@ -124,7 +132,7 @@ function moduleHead(plan: Plan, opts: ModuleOptions, backendLine: string, import
 function moduleTail(
   plan: Plan,
   opts: ModuleOptions,
-  support: 'cpu' | 'gpujs' | 'wasm',
+  support: SupportEntry,
   loadTail: readonly string[],
 ): string[] {
   const inputs = Object.fromEntries(plan.inputs.map((i) => [i.name, i.shape]));
@@ -132,7 +140,7 @@ function moduleTail(
   return [
     '',
     '// ---- runtime support (bundled from cnnc/runtime/module-support) ----',
-    supportBundle(support, '__cnncSupport'),
+    opts.support(support, '__cnncSupport'),
     '',
     `export const model = ${jsString(plan.model)};`,
     `export const inputs = Object.freeze(${JSON.stringify(inputs)});`,
@@ -214,7 +222,7 @@ function gpujsLoadTail(mode: string): string[] {
 }
 
 /** The .d.ts beside a module: input and output names with their shapes in the types. */
-export function emitDeclarations(plan: Plan, opts: ModuleOptions): string {
+export function emitDeclarations(plan: Plan, opts: Pick<ModuleOptions, 'sourceFile' | 'backend'>): string {
   const tuple = (s: readonly number[]) => `readonly [${s.join(', ')}]`;
   const field = (name: string, shape: readonly number[], what: string) => [
     `  /** ${safeComment(what)} \`${safeComment(name)}\`: ${shapeText(shape)}, float32, row-major NCHW */`,

@@ -3,9 +3,9 @@
  * weights to ONNX runtimes (the benchmark's peers). Values keep the plan's names: graph inputs and
  * buffers by id, parameters by state_dict key.
  */
-import type { Activation, Plan, PlanStep } from '../../4-plan/plan.ts';
+import type { Activation, Plan, PlanStep } from '../../3-lower/plan.ts';
 import type { OpName } from '../../ir/attrs.ts';
-import type { Tensor } from '../../../runtime/tensor.ts';
+import type { Tensor } from '../../ir/tensor.ts';
 import { encodeModel, type OnnxInitializer, type OnnxNode } from './onnx-proto.ts';
 
 export const ONNX_OPSET = 13;

@@ -6,7 +6,7 @@
  * memory layout is fixed, `emit` adds its functions to the module with every address a constant and
  * returns the phases the executor runs, in order, with a barrier between them.
  */
-import type { Activation, PlanStep } from '../../4-plan/plan.ts';
+import type { Activation, PlanStep } from '../../3-lower/plan.ts';
 import type { ModuleBuilder } from './encoder.ts';
 import type { PackSpec } from './packs.ts';
 

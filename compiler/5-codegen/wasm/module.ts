@@ -3,7 +3,7 @@
  * base64, the program's layout as JSON, and the CPU kernels of the steps that run in JavaScript.
  * A module is single-threaded and uses no relaxed SIMD, so it runs wherever WebAssembly SIMD does.
  */
-import type { Plan } from '../../4-plan/plan.ts';
+import type { Plan } from '../../3-lower/plan.ts';
 import { kernelArgs } from '../cpu/emit.ts';
 import { cpuKernelSource } from '../cpu/kernel-source.ts';
 import { wasmProgram } from './program.ts';

@@ -10,7 +10,7 @@
  * Every region is followed by `slack` bytes, so kernels may read a little past the end of a buffer
  * (garbage lanes they never store) without leaving the memory.
  */
-import type { Plan, PlanStep, PlanValue } from '../../4-plan/plan.ts';
+import type { Plan, PlanStep, PlanValue } from '../../3-lower/plan.ts';
 import { assignSlots } from '../cpu/buffer-slots.ts';
 import { ModuleBuilder } from './encoder.ts';
 import type { Phase, StepKernel } from './kernel.ts';

@@ -3,7 +3,7 @@
  * y = x * scale + shift. Without track_running_stats PyTorch normalises with the batch's own statistics
  * (mean and biased variance over N, H, W), which we compute in float64 with two passes.
  */
-import type { PlanStep } from '../../../4-plan/plan.ts';
+import type { PlanStep } from '../../../3-lower/plan.ts';
 import { type KernelNames, epilogueLines, indent, int, lin, num, requireParam, sizeOf } from '../emit.ts';
 
 export function batchnormLines(step: PlanStep<'batchnorm2d'>, k: KernelNames): string[] {

@@ -2,7 +2,7 @@
  * concat along attrs.dim: for each index over the dims before `dim`, the inputs' contiguous chunks are
  * laid side by side, so each chunk is one typed-array copy.
  */
-import type { PlanStep } from '../../../4-plan/plan.ts';
+import type { PlanStep } from '../../../3-lower/plan.ts';
 import { type KernelNames, epiloguePass, int, lin, sizeOf } from '../emit.ts';
 
 export function concatLines(step: PlanStep<'concat'>, k: KernelNames): string[] {

@@ -17,7 +17,7 @@
  * input-channel loop. 1x1 stride-1 convs are a blocked matrix product (see pointwiseBody).
  */
 import type { PaddingMode } from '../../../ir/attrs.ts';
-import type { PlanStep } from '../../../4-plan/plan.ts';
+import type { PlanStep } from '../../../3-lower/plan.ts';
 import { type KernelNames, epilogueLines, epiloguePass, indent, int, lin, requireParam, shape4 } from '../emit.ts';
 
 /** Output-channel block sizes, largest first (the last must be 1). */

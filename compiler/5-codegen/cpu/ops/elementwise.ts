@@ -2,7 +2,7 @@
  * Elementwise kernels: activations, add, and the pure copies (flatten, identity). All of them map flat
  * index i to flat index i, so the epilogue is applied right at the store.
  */
-import type { Activation, PlanStep } from '../../../4-plan/plan.ts';
+import type { Activation, PlanStep } from '../../../3-lower/plan.ts';
 import {
   type KernelNames,
   activationLines,

@@ -2,7 +2,7 @@
  * linear: y = x W^T + b over the last dim, W is [out, in]. Each output is a dot product of two
  * contiguous rows; four outputs share every load of x.
  */
-import type { PlanStep } from '../../../4-plan/plan.ts';
+import type { PlanStep } from '../../../3-lower/plan.ts';
 import { type KernelNames, epilogueLines, indent, int, lin, requireParam, sizeOf } from '../emit.ts';
 
 export function linearLines(step: PlanStep<'linear'>, k: KernelNames): string[] {

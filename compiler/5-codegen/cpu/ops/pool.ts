@@ -3,7 +3,7 @@
  * plane is computed independently; window bounds are clipped per output row/column so the innermost
  * loops run without checks.
  */
-import type { PlanStep } from '../../../4-plan/plan.ts';
+import type { PlanStep } from '../../../3-lower/plan.ts';
 import { type KernelNames, epilogueLines, indent, int, lin, num, shape4 } from '../emit.ts';
 
 /** Loop over every (n, c) plane with `xp`/`op` as the input/output plane offsets. */

@@ -1,5 +1,5 @@
 /** softmax over attrs.dim: subtract the max, exponentiate, normalise (like torch, stable for large inputs). */
-import type { PlanStep } from '../../../4-plan/plan.ts';
+import type { PlanStep } from '../../../3-lower/plan.ts';
 import { type KernelNames, epilogueLines, indent, int, lin, sizeOf } from '../emit.ts';
 
 export function softmaxLines(step: PlanStep<'softmax'>, k: KernelNames): string[] {

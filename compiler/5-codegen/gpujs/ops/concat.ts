@@ -1,4 +1,4 @@
-import type { PlanStep } from '../../../4-plan/plan.ts';
+import type { PlanStep } from '../../../3-lower/plan.ts';
 import { emitDecode, lin, type KernelWriter } from '../kernel-writer.ts';
 import { splitAt } from './layout.ts';
 

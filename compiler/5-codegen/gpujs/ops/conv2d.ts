@@ -1,5 +1,5 @@
 import type { OpAttrs, PaddingMode } from '../../../ir/attrs.ts';
-import type { PlanStep } from '../../../4-plan/plan.ts';
+import type { PlanStep } from '../../../3-lower/plan.ts';
 import { emitDecode, idiv, lin, type KernelWriter } from '../kernel-writer.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { PlanStep } from '../../../4-plan/plan.ts';
+import type { PlanStep } from '../../../3-lower/plan.ts';
 import { emitDecode, sizeOf, type KernelWriter } from '../kernel-writer.ts';
 
 /** y = x W^T + b over the last dimension; every leading dimension is a row. */

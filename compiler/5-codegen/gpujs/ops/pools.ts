@@ -1,4 +1,4 @@
-import type { PlanStep } from '../../../4-plan/plan.ts';
+import type { PlanStep } from '../../../3-lower/plan.ts';
 import { emitDecode, lin, type KernelWriter } from '../kernel-writer.ts';
 
 /** Decodes `i` into the (n*C + c) plane index `nc` and the output position (oh, ow). */

@@ -18,7 +18,7 @@
  * end, or in the garbage columns) is spilled to per-thread scratch and stored lane by lane with
  * bounds checks.
  */
-import type { Epilogue } from '../../../4-plan/plan.ts';
+import type { Epilogue } from '../../../3-lower/plan.ts';
 import type { Func, Local } from '../encoder.ts';
 import type { ShiftedPlanes } from './conv-source.ts';
 import { ocBlocks } from '../packs.ts';

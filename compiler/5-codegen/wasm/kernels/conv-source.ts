@@ -14,7 +14,7 @@
  *   unit-stride read of one phase. Only the phases some tap reads are kept.
  */
 import type { PaddingMode, Pads, Pair } from '../../../ir/attrs.ts';
-import type { PlanStep } from '../../../4-plan/plan.ts';
+import type { PlanStep } from '../../../3-lower/plan.ts';
 
 export interface PlaneGeometry {
   readonly N: number;

@@ -7,7 +7,7 @@
  *   pads and phase-splits the input unless the conv is stride 1 without padding (1x1 convs and
  *   'valid' convs read the input in place).
  */
-import type { PlanStep } from '../../../4-plan/plan.ts';
+import type { PlanStep } from '../../../3-lower/plan.ts';
 import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
 import { planeGeometry, shiftedPlanes, type ShiftedPlanes } from './conv-source.ts';
 import {

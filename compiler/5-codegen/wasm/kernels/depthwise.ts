@@ -9,7 +9,7 @@
  * tap at a constant offset, a multiply-add, then the fused epilogue and a store (lane stores for a
  * row's last 1-3 columns).
  */
-import type { Epilogue, PlanStep } from '../../../4-plan/plan.ts';
+import type { Epilogue, PlanStep } from '../../../3-lower/plan.ts';
 import type { Func, Local } from '../encoder.ts';
 import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
 import { planeGeometry, type PlaneGeometry, shiftedPlanes, type ShiftedPlanes } from './conv-source.ts';

@@ -8,7 +8,7 @@
  *   running statistics at load time. A work unit is one (batch item, channel) plane; a plane's last
  *   1-3 floats use lane stores so planes can be split across threads.
  */
-import type { Activation, Epilogue, PlanStep } from '../../../4-plan/plan.ts';
+import type { Activation, Epilogue, PlanStep } from '../../../3-lower/plan.ts';
 import type { Func } from '../encoder.ts';
 import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
 import { forEachUnit, ifAnyUnits, unitFunction } from './loops.ts';

@@ -8,7 +8,7 @@
  * splats one x value per row (one k-step per loop iteration: see conv-gemm.ts for why). The epilogue
  * is fused into the store; a last, partial panel stores only its valid lanes.
  */
-import type { Epilogue, PlanStep } from '../../../4-plan/plan.ts';
+import type { Epilogue, PlanStep } from '../../../3-lower/plan.ts';
 import type { Func, Local } from '../encoder.ts';
 import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
 import { LINEAR_NR } from '../packs.ts';

@@ -9,7 +9,7 @@
  * sticks out above or below the input are emitted one by one with their valid rows resolved at
  * generation time. Maxima propagate NaN like PyTorch (see maxStep); the epilogue is fused into the store.
  */
-import type { Epilogue, PlanStep } from '../../../4-plan/plan.ts';
+import type { Epilogue, PlanStep } from '../../../3-lower/plan.ts';
 import type { Func } from '../encoder.ts';
 import type { EmitContext, Phase, StepKernel } from '../kernel.ts';
 import { forEachUnit, setIndexed, setOffset, unitFunction } from './loops.ts';

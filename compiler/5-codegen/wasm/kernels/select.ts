@@ -3,7 +3,7 @@
  * adaptive avgpool, standalone sigmoid/tanh, batch-statistics batchnorm) run their JavaScript CPU
  * kernel on views into the wasm memory (no copies), so every plan runs.
  */
-import type { PlanStep } from '../../../4-plan/plan.ts';
+import type { PlanStep } from '../../../3-lower/plan.ts';
 import { NO_SCRATCH, type StepKernel } from '../kernel.ts';
 import { convKernel } from './conv.ts';
 import { batchnormKernel, elementwiseKernel } from './elementwise.ts';

@@ -3,7 +3,7 @@
  * relu / leaky relu) on a vector or a scalar and its split between wasm and JavaScript, bias splats,
  * and partial-vector stores for row tails.
  */
-import type { Activation, Epilogue } from '../../../4-plan/plan.ts';
+import type { Activation, Epilogue } from '../../../3-lower/plan.ts';
 import type { Func, Local } from '../encoder.ts';
 import type { Phase } from '../kernel.ts';
 

@@ -18,7 +18,7 @@
  *   - output transform, 4 tiles at a time, with the bias and the epilogue, re-interleaved into the
  *     NCHW output rows (partial tiles at the right and bottom edges store only their valid lanes).
  */
-import type { Epilogue, PlanStep } from '../../../4-plan/plan.ts';
+import type { Epilogue, PlanStep } from '../../../3-lower/plan.ts';
 import type { Func, Local } from '../encoder.ts';
 import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
 import { planeGeometry, type ShiftedPlanes } from './conv-source.ts';

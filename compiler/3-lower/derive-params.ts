@@ -3,8 +3,8 @@
  * keeps the recipe; the numbers are computed here once the weights are known (at load time), or by
  * the pass itself when every source is written inline in the .cnn file.
  */
-import type { FoldBatchnorm, ParamDerivation, PlanParam } from '../compiler/4-plan/plan.ts';
-import { type Tensor, tensor } from './tensor.ts';
+import type { FoldBatchnorm, ParamDerivation, PlanParam } from './plan.ts';
+import { type Tensor, tensor } from '../ir/tensor.ts';
 
 /** The values of one source tensor by key (weights file or inline), or undefined when absent. */
 export type SourceLookup = (key: string) => Float32Array | undefined;

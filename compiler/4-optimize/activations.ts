@@ -1,5 +1,5 @@
 /** Activation steps as epilogue activations, shared by the passes that fold them. */
-import type { Activation, PlanStep } from '../4-plan/plan.ts';
+import type { Activation, PlanStep } from '../3-lower/plan.ts';
 
 /** The activation a relu/leaky_relu/sigmoid/tanh step applies, or null for any other op. */
 export function activationOf(step: PlanStep): Activation | null {

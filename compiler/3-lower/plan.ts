@@ -33,7 +33,7 @@ export interface PlanParam {
   readonly value: Float32Array | null;
   /**
    * How a folding pass derives this tensor from state_dict entries at load time
-   * (runtime/derive-params.ts); absent or null for a state_dict entry itself.
+   * (compiler/3-lower/derive-params.ts); absent or null for a state_dict entry itself.
    */
   readonly derived?: ParamDerivation | null;
 }

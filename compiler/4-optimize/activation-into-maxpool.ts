@@ -4,7 +4,7 @@
  * on the pooled values only: a quarter of them for a 2x2 pool. For the activations fuse-activation
  * could not fold into their producer (a graph input, a concat, a value with other readers).
  */
-import type { PlanStep } from '../4-plan/plan.ts';
+import type { PlanStep } from '../3-lower/plan.ts';
 import { activationOf, isMonotone } from './activations.ts';
 import type { PlanPass } from './index.ts';
 import { type Fusion, type PlanGraph, fuseAll } from './plan-graph.ts';

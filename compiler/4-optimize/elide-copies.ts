@@ -6,7 +6,7 @@
  * own shape, unless that buffer is a graph input or another output (the caller would get one array
  * twice), in which case the copy stays.
  */
-import type { Plan, PlanStep } from '../4-plan/plan.ts';
+import type { Plan, PlanStep } from '../3-lower/plan.ts';
 import type { PlanPass } from './index.ts';
 import { PassInvariantError, PlanGraph } from './plan-graph.ts';
 

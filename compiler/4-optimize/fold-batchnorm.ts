@@ -2,11 +2,11 @@
  * fold-batchnorm: conv2d followed by an eval-mode BatchNorm2d becomes one conv2d. BatchNorm with
  * running statistics is a per-channel affine map y = x*s + (beta - mean*s), s = gamma/sqrt(var+eps), so
  * it folds into the conv's weight and bias: w' = w*s, b' = (b - mean)*s + beta. The weights are known
- * only at load time, so the plan gets two derived params (PlanParam.derived) that runtime/derive-params.ts
+ * only at load time, so the plan gets two derived params (PlanParam.derived) that compiler/3-lower/derive-params.ts
  * computes from the original state_dict entries, which stay in the plan for checking the weights file.
  */
-import type { FoldBatchnorm, PlanParam, PlanStep } from '../4-plan/plan.ts';
-import { deriveValue } from '../../runtime/derive-params.ts';
+import type { FoldBatchnorm, PlanParam, PlanStep } from '../3-lower/plan.ts';
+import { deriveValue } from '../3-lower/derive-params.ts';
 import type { PlanPass } from './index.ts';
 import { type Fusion, PassInvariantError, type PlanGraph, fuseAll } from './plan-graph.ts';
 

@@ -4,7 +4,7 @@
  * is stored, instead of in a second kernel over the whole tensor.
  */
 import type { OpName } from '../ir/attrs.ts';
-import type { PlanStep } from '../4-plan/plan.ts';
+import type { PlanStep } from '../3-lower/plan.ts';
 import { activationOf } from './activations.ts';
 import type { PlanPass } from './index.ts';
 import { type Fusion, type PlanGraph, PassInvariantError, fuseAll, sameShape } from './plan-graph.ts';

@@ -2,7 +2,7 @@
  * Dataflow questions the optimizing passes ask of a plan (who writes a buffer, who reads it, is it
  * returned) and the one rewrite they all make: replace some steps by one fused step.
  */
-import type { Plan, PlanParam, PlanStep } from '../4-plan/plan.ts';
+import type { Plan, PlanParam, PlanStep } from '../3-lower/plan.ts';
 
 /** A broken plan invariant found by an optimizing pass: a compiler bug, never a user error. */
 export class PassInvariantError extends Error {

@@ -3,7 +3,7 @@
  * conv's output never makes a round trip through memory. The conv must feed only the add, and `skip`
  * must already be computed when the conv runs (steps are never reordered; otherwise nothing fuses).
  */
-import type { PlanStep } from '../4-plan/plan.ts';
+import type { PlanStep } from '../3-lower/plan.ts';
 import type { PlanPass } from './index.ts';
 import { type Fusion, type PlanGraph, fuseAll, sameShape } from './plan-graph.ts';
 

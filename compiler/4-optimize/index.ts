@@ -1,4 +1,4 @@
-import type { Plan } from '../4-plan/plan.ts';
+import type { Plan } from '../3-lower/plan.ts';
 import { activationIntoMaxpool } from './activation-into-maxpool.ts';
 import { elideCopies } from './elide-copies.ts';
 import { foldBatchnorm } from './fold-batchnorm.ts';
