@@ -2,15 +2,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { emitDeclarations, emitModule } from '../5-codegen/module/emit-module.ts';
+import { supportBundle } from '../../runtime/module-support/bundle.ts';
 import { compile } from '../index.ts';
-import { passSelection } from '../3-passes/index.ts';
+import { passSelection } from '../4-optimize/index.ts';
 import { explainPasses } from '../report/explain.ts';
 import { backendName, parseBackend } from '../../runtime/backends.ts';
 import { printDiagnostics } from './check-command.ts';
 import { CliError } from './errors.ts';
 import { readText } from './io.ts';
 import { limitsFrom, maxTensorOption } from './limits-option.ts';
-import { addCommands, type Io } from './main.ts';
+import type { CliCommand, Io } from './command.ts';
 import { addCompileOptions } from './shared-options.ts';
 
 /** `--shape x=1,3,224,224` */
@@ -36,58 +37,61 @@ interface BuildOptions {
   maxTensorMb?: number;
 }
 
-addCommands((program: Command, io: Io) => {
-  addCompileOptions(program.command('build'))
-    .description('compile to an ES module (with a .d.ts beside it) that Node or a browser can import')
-    .argument('<file>', 'the .cnn file')
-    .requiredOption('-o, --output <file>', 'the module to write, e.g. model.js')
-    .option(
-      '--shape <name=dims>',
-      'concrete input sizes for symbolic dimensions (batch defaults to 1); repeat per input',
-      (v: string, p: string[]) => [...p, v],
-      [],
-    )
-    .option('--model <name>', 'the model to build, when the file has several')
-    .option('--explain', 'print the plan before and after each optimizing pass, and the kernels')
-    .addOption(maxTensorOption())
-    .action((file: string, opts: BuildOptions) => {
-      const spec = parseBackend(opts.backend);
-      if (opts.output.trim() === '') throw new CliError('-o/--output needs a file name, e.g. -o model.js', 2);
-      const shapes = parseShapes(opts.shape);
-      const backend = backendName(spec);
-      const compiled = compile(readText(file, 'model file'), {
-        file,
-        model: opts.model,
-        inputShapes: shapes,
-        passes: passSelection(opts.fuse, opts.disablePass),
-        limits: limitsFrom(opts),
-        backend,
-      });
-      if (compiled.diagnostics.length)
-        printDiagnostics(
-          { ok: compiled.ok, diagnostics: compiled.diagnostics, graphs: [], files: compiled.files },
+export const buildCommand: CliCommand = {
+  name: 'build',
+  install(program: Command, io: Io) {
+    addCompileOptions(program.command('build'))
+      .description('compile to an ES module (with a .d.ts beside it) that Node or a browser can import')
+      .argument('<file>', 'the .cnn file')
+      .requiredOption('-o, --output <file>', 'the module to write, e.g. model.js')
+      .option(
+        '--shape <name=dims>',
+        'concrete input sizes for symbolic dimensions (batch defaults to 1); repeat per input',
+        (v: string, p: string[]) => [...p, v],
+        [],
+      )
+      .option('--model <name>', 'the model to build, when the file has several')
+      .option('--explain', 'print the plan before and after each optimizing pass, and the kernels')
+      .addOption(maxTensorOption())
+      .action((file: string, opts: BuildOptions) => {
+        const spec = parseBackend(opts.backend);
+        if (opts.output.trim() === '') throw new CliError('-o/--output needs a file name, e.g. -o model.js', 2);
+        const shapes = parseShapes(opts.shape);
+        const backend = backendName(spec);
+        const compiled = compile(readText(file, 'model file'), {
           file,
-          'rich',
-          io,
+          model: opts.model,
+          inputShapes: shapes,
+          passes: passSelection(opts.fuse, opts.disablePass),
+          limits: limitsFrom(opts),
+          backend,
+        });
+        if (compiled.diagnostics.length)
+          printDiagnostics(
+            { ok: compiled.ok, diagnostics: compiled.diagnostics, graphs: [], files: compiled.files },
+            file,
+            'rich',
+            io,
+          );
+        if (!compiled.ok || !compiled.plan) throw new CliError(`\`${file}\` was not built`);
+        // a --shape for an input the model does not have would otherwise be ignored without a word
+        const unknown = Object.keys(shapes).find((name) => !compiled.plan!.inputs.some((i) => i.name === name));
+        if (unknown !== undefined)
+          throw new CliError(
+            `--shape ${unknown}=...: \`${compiled.plan.model}\` has no input \`${unknown}\` (its inputs: ${compiled.plan.inputs.map((i) => i.name).join(', ')})`,
+            2,
+          );
+        if (opts.explain) io.out(explainPasses(compiled));
+        const moduleOptions = { sourceFile: basename(file), backend, support: supportBundle };
+        mkdirSync(dirname(opts.output) || '.', { recursive: true });
+        writeFileSync(opts.output, emitModule(compiled.plan, moduleOptions));
+        writeFileSync(
+          opts.output.endsWith('.mjs')
+            ? opts.output.replace(/\.mjs$/, '.d.mts')
+            : opts.output.replace(/(\.js)?$/, '.d.ts'),
+          emitDeclarations(compiled.plan, moduleOptions),
         );
-      if (!compiled.ok || !compiled.plan) throw new CliError(`\`${file}\` was not built`);
-      // a --shape for an input the model does not have would otherwise be ignored without a word
-      const unknown = Object.keys(shapes).find((name) => !compiled.plan!.inputs.some((i) => i.name === name));
-      if (unknown !== undefined)
-        throw new CliError(
-          `--shape ${unknown}=...: \`${compiled.plan.model}\` has no input \`${unknown}\` (its inputs: ${compiled.plan.inputs.map((i) => i.name).join(', ')})`,
-          2,
-        );
-      if (opts.explain) io.out(explainPasses(compiled));
-      const moduleOptions = { sourceFile: basename(file), backend };
-      mkdirSync(dirname(opts.output) || '.', { recursive: true });
-      writeFileSync(opts.output, emitModule(compiled.plan, moduleOptions));
-      writeFileSync(
-        opts.output.endsWith('.mjs')
-          ? opts.output.replace(/\.mjs$/, '.d.mts')
-          : opts.output.replace(/(\.js)?$/, '.d.ts'),
-        emitDeclarations(compiled.plan, moduleOptions),
-      );
-      io.err(`wrote ${opts.output} (${compiled.plan.steps.length} kernels, backend ${backend})`);
-    });
-});
+        io.err(`wrote ${opts.output} (${compiled.plan.steps.length} kernels, backend ${backend})`);
+      });
+  },
+};

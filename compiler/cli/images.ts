@@ -14,7 +14,7 @@ import {
   parseScale,
   PRESETS,
 } from '../../runtime/images/index.ts';
-import type { Tensor } from '../../runtime/tensor.ts';
+import type { Tensor } from '../ir/tensor.ts';
 import { CliError } from './errors.ts';
 import { addInputReader, type ReadContext } from './inputs.ts';
 

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { readNpy } from '../../runtime/io/npy.ts';
-import { type Tensor, tensor } from '../../runtime/tensor.ts';
+import { type Tensor, tensor } from '../ir/tensor.ts';
 import { CliError } from './errors.ts';
 import type { ImageInputOptions } from './images.ts';
 import { readBytes } from './io.ts';

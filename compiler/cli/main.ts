@@ -1,27 +1,18 @@
-import { Command, CommanderError, Option } from 'commander';
-import { CATALOGUE } from '../diagnostics/catalogue.ts';
-import { renderSummaryTable, summarize } from '../report/summary.ts';
-import { checkFile, checkJson, type DiagnosticFormat, type Output, printDiagnostics } from './check-command.ts';
+import { Command, CommanderError } from 'commander';
 import { BackendError } from '../../runtime/backends.ts';
+import type { Io } from './command.ts';
+import { COMMANDS } from './commands.ts';
 import { CliError } from './errors.ts';
 import { describeFileSystemError, isFileSystemError } from './io.ts';
-import { limitsFrom, maxTensorOption } from './limits-option.ts';
 import { terminalSafe } from './terminal-text.ts';
 
-export interface Io extends Output {}
+export type { Io } from './command.ts';
 
 const defaultIo = (): Io => ({
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
   color: !!process.stderr.isTTY && !process.env.NO_COLOR,
 });
-
-/** Extra commands registered by other modules (build, run) so this file stays the table of contents. */
-export type CommandInstaller = (program: Command, io: Io) => void;
-const installers: CommandInstaller[] = [];
-export function addCommands(install: CommandInstaller): void {
-  installers.push(install);
-}
 
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('cnnc')
@@ -35,56 +26,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       outputError: (s, write) => write(`cnnc: ${terminalSafe(s.replace(/\n+$/, ''))}\n`),
     });
 
-  program
-    .command('check')
-    .description('check a .cnn file: exit 0 when valid, 1 with diagnostics otherwise')
-    .argument('<file>', 'the .cnn file')
-    .option('--json', 'print nodes, shapes and diagnostics as one JSON object on stdout')
-    .addOption(new Option('--format <format>', 'diagnostic format').choices(['rich', 'short', 'json']).default('rich'))
-    .addOption(maxTensorOption())
-    .action((file: string, opts: { json?: boolean; format: DiagnosticFormat; maxTensorMb?: number }) => {
-      const result = checkFile(file, limitsFrom(opts));
-      if (opts.json || opts.format === 'json') io.out(JSON.stringify(checkJson(result), null, 2));
-      else printDiagnostics(result, file, opts.format, io);
-      setExit(result.ok ? 0 : 1);
-    });
-
-  program
-    .command('summary')
-    .description('per layer: output shape, parameters, MACs and receptive field, with totals')
-    .argument('<file>', 'the .cnn file')
-    .option('--json', 'print the summary as JSON')
-    .option('--model <name>', 'only this model')
-    .action((file: string, opts: { json?: boolean; model?: string }) => {
-      const result = checkFile(file);
-      printDiagnostics(result, file, 'rich', io);
-      if (!result.ok) return setExit(1);
-      const graphs = opts.model ? result.graphs.filter((g) => g.name === opts.model) : result.graphs;
-      if (graphs.length === 0)
-        throw new CliError(
-          `no model named \`${opts.model}\` in \`${file}\` (models: ${result.graphs.map((g) => g.name).join(', ')})`,
-        );
-      const summaries = graphs.map(summarize);
-      io.out(
-        opts.json
-          ? JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2)
-          : summaries.map(renderSummaryTable).join('\n\n'),
-      );
-      setExit(0);
-    });
-
-  program
-    .command('explain')
-    .description('explain a diagnostic code, e.g. E0301')
-    .argument('<code>')
-    .action((code: string) => {
-      const entry = Object.entries(CATALOGUE).find(([, e]) => e.code === code.toUpperCase());
-      if (!entry) throw new CliError(`no diagnostic has the code \`${code}\``);
-      io.out(`${entry[1].code} (${entry[1].severity}, ${entry[0]}): ${entry[1].summary}`);
-      setExit(0);
-    });
-
-  for (const install of installers) install(program, io);
+  for (const command of COMMANDS) command.install(program, io, setExit);
   return program;
 }
 
@@ -92,7 +34,6 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   let code = 0;
   const debug = argv.includes('--debug');
-  await import('./commands.ts');
   const program = buildProgram(io, (c) => (code = c));
   if (!argv.some((a) => !a.startsWith('-'))) {
     if (!argv.some((a) => ['-h', '--help', '-V', '--version'].includes(a))) {

@@ -5,10 +5,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Plan } from '../4-plan/plan.ts';
+import type { Plan } from '../3-lower/plan.ts';
 import { type ColormapName, featureGrid, formatValue } from '../../runtime/images/index.ts';
 import { writeNpy } from '../../runtime/io/npy.ts';
-import type { Tensor } from '../../runtime/tensor.ts';
+import type { Tensor } from '../ir/tensor.ts';
 import type { Output } from './check-command.ts';
 
 export interface OutputOptions {

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { compile } from '../index.ts';
-import { passSelection } from '../3-passes/index.ts';
+import { passSelection } from '../4-optimize/index.ts';
 import { check } from '../front-end.ts';
 import { shapeToJson } from '../ir/dim.ts';
 import type { Graph } from '../ir/graph.ts';
@@ -11,7 +11,7 @@ import { BackendError, createExecutor, parseBackend } from '../../runtime/backen
 import { COLORMAPS, type ColormapName } from '../../runtime/images/index.ts';
 import { readSafetensors } from '../../runtime/io/safetensors.ts';
 import { TensorFileError } from '../../runtime/io/tensor-file-error.ts';
-import type { Tensor } from '../../runtime/tensor.ts';
+import type { Tensor } from '../ir/tensor.ts';
 import { bindWeights, initialWeights, WeightsError } from '../../runtime/weights.ts';
 import { printDiagnostics } from './check-command.ts';
 import { CliError } from './errors.ts';
@@ -19,7 +19,7 @@ import { type ImageFlags, imageInputOptions } from './images.ts';
 import { readBytes, readText } from './io.ts';
 import { groupInputs, readBatch, readerFor } from './inputs.ts';
 import { limitsFrom, maxTensorOption } from './limits-option.ts';
-import { addCommands, type Io } from './main.ts';
+import type { CliCommand, Io } from './command.ts';
 import { addCompileOptions } from './shared-options.ts';
 import { writeOutputs } from './outputs.ts';
 import { createProgress, type ProgressStream } from './progress.ts';
@@ -251,44 +251,47 @@ function describeNormalisation(opts: RunOptions): string {
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-addCommands((program: Command, io: Io) => {
-  addCompileOptions(program.command('run'))
-    .description(
-      'run a model on inputs (.npy arrays, PNG or JPEG images) and write each output as OUT/<name>.npy; --png draws feature maps',
-    )
-    .argument('<file>', 'the .cnn file')
-    .requiredOption(
-      '--input <name=file>',
-      'an input: a .npy, .png or .jpg file, or a folder of them; repeat (or give a folder) to make a batch',
-      collect,
-      [],
-    )
-    .option('--weights <file>', "a .safetensors state_dict (default: the file's `weights` line)")
-    .requiredOption('--out <dir>', 'folder for the outputs')
-    .option('--model <name>', 'the model to run, when the file has several')
-    .option('--seed <n>', 'seed for default initialisation when no weights are given', '0')
-    .option('--scale <s>', 'images: multiply pixel values (0..255) by this, e.g. 1/255')
-    .option('--mean <m>', 'images: subtract this per channel after scaling, e.g. 0.485,0.456,0.406')
-    .option('--std <s>', 'images: then divide by this per channel, e.g. 0.229,0.224,0.225')
-    .option('--preset <name>', 'images: a named scale/mean/std: raw, unit, symmetric, imagenet, mnist')
-    .option('--resize [HxW]', 'images: resize (bilinear) to the declared size, or to HxW')
-    .option('--grey', 'images: convert colour images to grey for one-channel inputs')
-    .option(
-      '--tap <layer>',
-      "also write this layer's output (a layer name such as conv1 or layer1.conv1, or `all`); repeat for several",
-      collect,
-      [],
-    )
-    .option('--png', 'also draw every 4-D output (and tap) as a PNG grid of its feature maps')
-    .option('--zoom <n>', 'enlarge each feature map n times in the PNG (default: automatic)')
-    .addOption(
-      new Option('--colormap <name>', 'colours of the PNG feature maps').choices([...COLORMAPS]).default('grey'),
-    )
-    .option('--top-k <k>', 'rows of the table printed for 2-D outputs such as logits (0: none)', '5')
-    .option('--labels <file>', 'class names for the top-k table, one per line')
-    .option('--no-progress', 'never show the progress bar (it shows only on a terminal anyway)')
-    .addOption(maxTensorOption())
-    .action(async (file: string, opts: RunOptions) => {
-      await runModel(file, opts, io);
-    });
-});
+export const runCommand: CliCommand = {
+  name: 'run',
+  install(program: Command, io: Io) {
+    addCompileOptions(program.command('run'))
+      .description(
+        'run a model on inputs (.npy arrays, PNG or JPEG images) and write each output as OUT/<name>.npy; --png draws feature maps',
+      )
+      .argument('<file>', 'the .cnn file')
+      .requiredOption(
+        '--input <name=file>',
+        'an input: a .npy, .png or .jpg file, or a folder of them; repeat (or give a folder) to make a batch',
+        collect,
+        [],
+      )
+      .option('--weights <file>', "a .safetensors state_dict (default: the file's `weights` line)")
+      .requiredOption('--out <dir>', 'folder for the outputs')
+      .option('--model <name>', 'the model to run, when the file has several')
+      .option('--seed <n>', 'seed for default initialisation when no weights are given', '0')
+      .option('--scale <s>', 'images: multiply pixel values (0..255) by this, e.g. 1/255')
+      .option('--mean <m>', 'images: subtract this per channel after scaling, e.g. 0.485,0.456,0.406')
+      .option('--std <s>', 'images: then divide by this per channel, e.g. 0.229,0.224,0.225')
+      .option('--preset <name>', 'images: a named scale/mean/std: raw, unit, symmetric, imagenet, mnist')
+      .option('--resize [HxW]', 'images: resize (bilinear) to the declared size, or to HxW')
+      .option('--grey', 'images: convert colour images to grey for one-channel inputs')
+      .option(
+        '--tap <layer>',
+        "also write this layer's output (a layer name such as conv1 or layer1.conv1, or `all`); repeat for several",
+        collect,
+        [],
+      )
+      .option('--png', 'also draw every 4-D output (and tap) as a PNG grid of its feature maps')
+      .option('--zoom <n>', 'enlarge each feature map n times in the PNG (default: automatic)')
+      .addOption(
+        new Option('--colormap <name>', 'colours of the PNG feature maps').choices([...COLORMAPS]).default('grey'),
+      )
+      .option('--top-k <k>', 'rows of the table printed for 2-D outputs such as logits (0: none)', '5')
+      .option('--labels <file>', 'class names for the top-k table, one per line')
+      .option('--no-progress', 'never show the progress bar (it shows only on a terminal anyway)')
+      .addOption(maxTensorOption())
+      .action(async (file: string, opts: RunOptions) => {
+        await runModel(file, opts, io);
+      });
+  },
+};

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { PASS_NAMES, unknownPassMessage } from '../3-passes/index.ts';
+import { PASS_NAMES, unknownPassMessage } from '../4-optimize/index.ts';
 import { CliError } from './errors.ts';
 
 export const BACKEND_HELP =
