@@ -3,13 +3,13 @@
  * run here passed the correctness check and has a positive median, and the JSON says so. Everything it
  * needs is in node_modules (the wasm binaries included): no network.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../bench/main.ts';
 import type { BenchResult } from '../../bench/harness.ts';
 import { allEngines } from '../../bench/engines/index.ts';
+import { tempDir } from '../temp-dir.ts';
 
 const TINY = `# conv + batchnorm + relu + pool + linear: every kind of layer the real workloads use
 model Tiny {
@@ -26,7 +26,7 @@ model Tiny {
 
 describe('npm run bench -- --quick', () => {
   it('times every engine on a tiny workload after checking its output, and writes the JSON', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cnnc-bench-'));
+    const dir = tempDir('bench');
     const cnn = join(dir, 'tiny.cnn');
     const out = join(dir, 'latest.json');
     writeFileSync(cnn, TINY);

@@ -1,13 +1,11 @@
-/** cnnc never falls back silently: a named backend that cannot run is an error that says what to install. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli-harness.ts';
 import { loadGoldenCase } from '../golden.ts';
 import { writeGoldenFiles } from './golden-fixture.ts';
+import { tempDir } from '../temp-dir.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'cnnc-backends-'));
+const root = tempDir('backends');
 const c = loadGoldenCase('relu');
 const files = writeGoldenFiles(c, root);
 const run = (backend: string) =>

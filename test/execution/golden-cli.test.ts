@@ -2,16 +2,16 @@
  * Every layer and model case of ../shared/golden through `cnnc run`, on every backend CI runs:
  * the outputs equal PyTorch's within the case's tolerance, and the backend reported is the one asked.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readNpy } from '../../runtime/io/npy.ts';
 import { runCli } from '../cli-harness.ts';
 import { expectClose, listGoldenCases, loadGoldenCase } from '../golden.ts';
 import { CI_BACKENDS, writeGoldenFiles } from './golden-fixture.ts';
+import { tempDir } from '../temp-dir.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'cnnc-run-'));
+const root = tempDir('run');
 const cases = listGoldenCases(['layer', 'model']);
 
 describe.each(CI_BACKENDS)('cnnc run --backend %s', (backend) => {

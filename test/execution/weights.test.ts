@@ -1,17 +1,17 @@
 /** Weights from .safetensors: the golden files give PyTorch's outputs; bad files name the problem. */
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readNpy } from '../../runtime/io/npy.ts';
 import { writeSafetensors } from '../../runtime/io/safetensors.ts';
-import { tensor } from '../../runtime/tensor.ts';
+import { tensor } from '../../compiler/ir/tensor.ts';
 import { runCli } from '../cli-harness.ts';
 import { expectClose, GOLDEN_DIR, loadGoldenCase } from '../golden.ts';
 import { goldenToCnn } from '../golden-to-cnn.ts';
 import { writeGoldenFiles } from './golden-fixture.ts';
+import { tempDir } from '../temp-dir.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'cnnc-weights-'));
+const root = tempDir('weights');
 
 describe('the golden .safetensors files', () => {
   for (const id of ['model_lenet5', 'model_mobilenet_dw_separable', 'model_resnet_basic_block']) {

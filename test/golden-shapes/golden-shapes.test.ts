@@ -3,16 +3,16 @@
  * checked through `cnnc check --json`: each node's shape equals PyTorch's, and each shape error is
  * reported on the line of the layer PyTorch blamed, with the expected diagnostic code.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../compiler/diagnostics/catalogue.ts';
 import { runCli } from '../cli-harness.ts';
 import { listGoldenCases, loadGoldenCase } from '../golden.ts';
 import { goldenToCnn } from '../golden-to-cnn.ts';
+import { tempDir } from '../temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'cnnc-golden-'));
+const dir = tempDir('golden-shapes');
 
 // which catalogue entry each PyTorch error maps to
 const EXPECTED_CODE: Record<string, keyof typeof CATALOGUE> = {

@@ -1,6 +1,5 @@
 /** Small images made in memory for the image tests, and a temp folder to write them to. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
@@ -33,9 +32,7 @@ export function jpegBytes(width: number, height: number, data: Uint8Array, quali
 /** A colourful test pattern: R follows x, G follows y, B is their mix. */
 export const pattern = (x: number, y: number): Pixel => [(x * 37) % 256, (y * 53) % 256, (x * 11 + y * 7) % 256];
 
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `cnnc-${prefix}-`));
-}
+export { tempDir } from '../temp-dir.ts';
 
 export function writeFile(dir: string, name: string, bytes: Uint8Array | string): string {
   const path = join(dir, name);

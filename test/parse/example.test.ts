@@ -34,7 +34,7 @@ const layer = (n: string, op: string, args: unknown[], inputs: string[] | null =
   name: id(n),
   op: id(op),
   args,
-  inputs: inputs?.map(id),
+  inputs: inputs ? inputs.map(id) : null,
   params,
 });
 

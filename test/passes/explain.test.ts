@@ -1,10 +1,3 @@
-/**
- * `cnnc build --explain`: the plan before and after each pass and the resulting kernels, pinned as
- * golden files for the ResNet basic block and the MobileNet block; and the kernel form it names for
- * a conv is the one the CPU code generator really emits.
- */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cpuKernelSource } from '../../compiler/5-codegen/cpu/kernel-source.ts';
@@ -15,8 +8,9 @@ import { expectMatchesGoldenFile } from '../golden-file.ts';
 import { listGoldenCases, loadGoldenCase } from '../golden.ts';
 import { goldenToCnn } from '../golden-to-cnn.ts';
 import { planOf } from './helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'cnnc-explain-'));
+const root = tempDir('explain');
 
 describe('cnnc build --explain', () => {
   it.each(['model_resnet_basic_block', 'model_mobilenet_dw_separable'])('%s', async (id) => {

@@ -2,18 +2,18 @@
  * A module built by `cnnc build` from a folded plan derives the folded weights at load time from the
  * model's own state_dict (bundled bindWeights/initialWeights), and checks that state_dict's keys.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../runtime/session.ts';
-import type { Tensor } from '../../runtime/tensor.ts';
+import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { runCli } from '../cli-harness.ts';
 import { writeGoldenFiles } from '../execution/golden-fixture.ts';
 import { expectClose, loadGoldenCase } from '../golden.ts';
 import { goldenToCnn } from '../golden-to-cnn.ts';
 import { expectAllClose } from './helpers.ts';
+import { tempDir } from '../temp-dir.ts';
 
 interface Built {
   load(o?: {
@@ -23,7 +23,7 @@ interface Built {
   }): Promise<{ run(f: Record<string, Tensor>): Promise<Record<string, Tensor>> }>;
 }
 
-const root = mkdtempSync(join(tmpdir(), 'cnnc-fused-module-'));
+const root = tempDir('fused-module');
 const c = loadGoldenCase('model_mobilenet_dw_separable');
 const files = writeGoldenFiles(c, root);
 

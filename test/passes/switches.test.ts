@@ -1,17 +1,17 @@
 /** `--no-fuse` and `--disable-pass NAME` on `cnnc run` and `cnnc build` reach the compiler; so does the library's `passes`. */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CompileOptions } from '../../compiler/index.ts';
 import { compile } from '../../compiler/index.ts';
-import { PASS_NAMES, PASSES } from '../../compiler/3-passes/index.ts';
+import { PASS_NAMES, PASSES } from '../../compiler/4-optimize/index.ts';
 import { readNpy } from '../../runtime/io/npy.ts';
 import { compileModel } from '../../runtime/session.ts';
 import { runCli } from '../cli-harness.ts';
 import { writeGoldenFiles } from '../execution/golden-fixture.ts';
 import { expectClose, loadGoldenCase } from '../golden.ts';
 import { goldenToCnn } from '../golden-to-cnn.ts';
+import { tempDir } from '../temp-dir.ts';
 
 // records the options every compile() gets, and still compiles
 const seen = vi.hoisted(() => ({ passes: [] as unknown[] }));
@@ -26,7 +26,7 @@ vi.mock('../../compiler/index.ts', async (importOriginal) => {
   };
 });
 
-const root = mkdtempSync(join(tmpdir(), 'cnnc-switches-'));
+const root = tempDir('switches');
 const c = loadGoldenCase('model_resnet_basic_block');
 const files = writeGoldenFiles(c, root);
 const runArgs = (...extra: string[]) => [
