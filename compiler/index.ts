@@ -20,7 +20,7 @@
 import { diag, type Diagnostic } from './diagnostics/diagnostic.ts';
 import { didYouMean } from './diagnostics/suggest.ts';
 import { check, type CheckOptions } from './front-end.ts';
-import { checkBackendLimits } from './2-analyze/backend-limits.ts';
+import { checkBackendLimits } from './5-codegen/backend-limits.ts';
 import { isKnown, symbolsOf } from './ir/dim.ts';
 import type { Graph } from './ir/graph.ts';
 import { lowerToPlan } from './3-lower/lower-to-plan.ts';
@@ -78,7 +78,8 @@ export function compile(source: string, options: CompileOptions = {}): Compiled 
   if (!result.ok) return fail([], result);
   const unknownTap = (options.taps ?? []).find((t) => !graph.nodes.some((n) => n.id === t));
   if (unknownTap !== undefined) return fail([unknownTapError(unknownTap, graph)], result);
-  const { plan, log } = optimize(lowerToPlan(graph, { taps: options.taps }), options.passes);
+  const lowered = lowerToPlan(graph, { taps: options.taps });
+  const { plan, log } = optimize(lowered, options.passes);
   // what the chosen backend cannot index or compile is refused now, before any data runs
   const beyond = options.backend ? checkBackendLimits(plan, graph, options.backend) : [];
   if (beyond.length) return fail(beyond, result);

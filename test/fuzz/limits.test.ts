@@ -13,7 +13,7 @@ import {
   GL_MAX_ELEMENTS,
   GL_MAX_KERNEL_INPUTS,
   glTextureSize,
-} from '../../compiler/2-analyze/backend-limits.ts';
+} from '../../compiler/5-codegen/backend-limits.ts';
 import { DEFAULT_LIMITS } from '../../compiler/2-analyze/check-limits.ts';
 import { codeOf } from '../../compiler/diagnostics/catalogue.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';

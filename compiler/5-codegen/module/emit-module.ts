@@ -129,12 +129,7 @@ function moduleHead(plan: Plan, opts: ModuleOptions, backendLine: string, import
  * backend and binds the weights (or initialises them) the same way for every backend, then runs
  * `loadTail` (which returns the model).
  */
-function moduleTail(
-  plan: Plan,
-  opts: ModuleOptions,
-  support: SupportEntry,
-  loadTail: readonly string[],
-): string[] {
+function moduleTail(plan: Plan, opts: ModuleOptions, support: SupportEntry, loadTail: readonly string[]): string[] {
   const inputs = Object.fromEntries(plan.inputs.map((i) => [i.name, i.shape]));
   const outputs = Object.fromEntries(plan.outputs.map((o) => [o.name, o.shape]));
   return [

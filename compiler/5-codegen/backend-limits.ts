@@ -7,7 +7,7 @@ import type { Plan, PlanStep } from '../3-lower/plan.ts';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Graph } from '../ir/graph.ts';
 import type { Span } from '../source/span.ts';
-import { formatBytes, formatCount } from './check-limits.ts';
+import { formatBytes, formatCount } from '../2-analyze/check-limits.ts';
 
 export interface BackendLimits {
   /** the backend as the user names it (`gpujs:headlessgl`) */
