@@ -103,6 +103,8 @@ function applyActivation(tf: Tf, a: Activation | null, t: TF.Tensor): TF.Tensor 
       return tf.sigmoid(t);
     case 'tanh':
       return tf.tanh(t);
+    default:
+      throw new TfjsUnsupported(`activation ${a.kind}`);
   }
 }
 

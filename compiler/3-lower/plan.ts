@@ -89,8 +89,16 @@ export interface Epilogue {
   readonly activation: Activation | null;
 }
 
+/** An elementwise function without parameters, applied in a kernel's epilogue or as a step of its own. */
 export type Activation =
   | { readonly kind: 'relu' }
   | { readonly kind: 'leaky_relu'; readonly negative_slope: number }
   | { readonly kind: 'sigmoid' }
-  | { readonly kind: 'tanh' };
+  | { readonly kind: 'tanh' }
+  | { readonly kind: 'hardtanh'; readonly min_val: number; readonly max_val: number }
+  | { readonly kind: 'hardswish' }
+  | { readonly kind: 'hardsigmoid' }
+  | { readonly kind: 'silu' }
+  | { readonly kind: 'gelu'; readonly approximate: 'none' | 'tanh' }
+  | { readonly kind: 'elu'; readonly alpha: number }
+  | { readonly kind: 'mish' };

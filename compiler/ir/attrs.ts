@@ -78,6 +78,111 @@ export interface ConcatAttrs {
 
 export type NoAttrs = Record<string, never>;
 
+/** Hardtanh clamps to [min_val, max_val]; ReLU6 is Hardtanh(0, 6), as in PyTorch. */
+export interface HardtanhAttrs {
+  readonly min_val: number;
+  readonly max_val: number;
+}
+
+export interface GeluAttrs {
+  /** 'none': x * Phi(x) with the exact erf; 'tanh': PyTorch's tanh approximation */
+  readonly approximate: 'none' | 'tanh';
+}
+
+export interface EluAttrs {
+  readonly alpha: number;
+}
+
+/** PReLU: max(0, x) + weight[c] * min(0, x); weight has num_parameters values (1, or one per channel). */
+export interface PreluAttrs {
+  readonly num_parameters: number;
+}
+
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
+
+/** Two tensors combined elementwise with NumPy/PyTorch broadcasting (shapes aligned from the right). */
+export interface BinaryAttrs {
+  readonly op: BinaryOp;
+}
+
+/** A tensor and a constant: `x op value`, or `value op x` when `reversed`. */
+export interface ScalarAttrs {
+  readonly op: BinaryOp;
+  readonly value: number;
+  readonly reversed: boolean;
+}
+
+/** view / reshape / unflatten: the same row-major data under another shape (no -1 left). */
+export interface ReshapeAttrs {
+  readonly shape: readonly number[];
+}
+
+/** permute / transpose: output dim i is input dim dims[i]. */
+export interface PermuteAttrs {
+  readonly dims: readonly number[];
+}
+
+/** narrow: input[..., start:end, ...] along `dim` (chunk and split become one slice per piece). */
+export interface SliceAttrs {
+  readonly dim: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
+
+/**
+ * F.pad on the last two dims (ZeroPad2d, ConstantPad2d, ReflectionPad2d, ReplicationPad2d).
+ * Pads are [top, bottom, left, right] like Conv2dAttrs.pads; a negative pad crops (constant mode).
+ */
+export interface PadAttrs {
+  readonly pads: Pads;
+  readonly mode: PadMode;
+  /** the fill value of constant mode */
+  readonly value: number;
+}
+
+/**
+ * Normalises over the dims [begin, end) of the input, separately for every index of the other dims:
+ * LayerNorm(normalized_shape) is begin = rank - len(normalized_shape), end = rank; torchvision's
+ * LayerNorm2d (over the channels of NCHW) is begin 1, end 2. weight and bias have the normalised dims' shape.
+ */
+export interface LayerNormAttrs {
+  readonly begin: number;
+  readonly end: number;
+  readonly eps: number;
+  readonly elementwise_affine: boolean;
+}
+
+export interface GroupNormAttrs {
+  readonly num_groups: number;
+  readonly num_channels: number;
+  readonly eps: number;
+  readonly affine: boolean;
+}
+
+export interface AdaptiveMaxPool2dAttrs {
+  /** already resolved against the input, as AdaptiveAvgPool2dAttrs */
+  readonly output_size: Pair;
+}
+
+/** nn.ChannelShuffle: [N, g*k, ...] viewed as [N, g, k, ...], dims 1 and 2 swapped, flattened back. */
+export interface ChannelShuffleAttrs {
+  readonly groups: number;
+}
+
+/** x.mean(dims) / x.sum(dims); dims resolved to non-negative, sorted, unique. */
+export interface ReduceAttrs {
+  readonly op: 'mean' | 'sum';
+  readonly dims: readonly number[];
+  readonly keepdim: boolean;
+}
+
+/** A free parameter tensor (nn.Parameter, e.g. ConvNeXt's layer_scale): no input, its value is the output. */
+export interface ParameterAttrs {
+  readonly shape: readonly number[];
+}
+
 /** IR op name -> its attributes. Op names follow ../shared/golden (lower snake case). */
 export interface OpAttrs {
   conv2d: Conv2dAttrs;
@@ -95,13 +200,39 @@ export interface OpAttrs {
   add: NoAttrs;
   concat: ConcatAttrs;
   identity: NoAttrs;
+  // torchvision's activations (ReLU6 is hardtanh 0..6)
+  hardtanh: HardtanhAttrs;
+  hardswish: NoAttrs;
+  hardsigmoid: NoAttrs;
+  silu: NoAttrs;
+  gelu: GeluAttrs;
+  elu: EluAttrs;
+  mish: NoAttrs;
+  prelu: PreluAttrs;
+  // elementwise with broadcasting
+  binary: BinaryAttrs;
+  scalar: ScalarAttrs;
+  // data movement
+  reshape: ReshapeAttrs;
+  permute: PermuteAttrs;
+  slice: SliceAttrs;
+  pad: PadAttrs;
+  channel_shuffle: ChannelShuffleAttrs;
+  // normalisation, pooling, reduction
+  layer_norm: LayerNormAttrs;
+  group_norm: GroupNormAttrs;
+  adaptive_maxpool2d: AdaptiveMaxPool2dAttrs;
+  reduce: ReduceAttrs;
+  parameter: ParameterAttrs;
 }
 
 export type OpName = keyof OpAttrs;
 
 /**
  * Parameters of each op, in state_dict order, with their shapes. Conv weight is
- * [out, in/groups, kh, kw], Linear weight [out, in]; BatchNorm has weight, bias (if affine),
- * running_mean, running_var (if track_running_stats).
+ * [out, in/groups, kh, kw], Linear weight [out, in] (Linear applies to the last dim of any rank);
+ * BatchNorm has weight, bias (if affine), running_mean, running_var (if track_running_stats);
+ * LayerNorm and GroupNorm weight, bias (if affine); PReLU weight [num_parameters]. A `parameter`
+ * node's one tensor is `value`, whose state_dict key is the node's id itself (`features.1.0.layer_scale`).
  */
-export type ParamName = 'weight' | 'bias' | 'running_mean' | 'running_var';
+export type ParamName = 'weight' | 'bias' | 'running_mean' | 'running_var' | 'value';

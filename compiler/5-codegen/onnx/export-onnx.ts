@@ -138,6 +138,8 @@ function emitActivation(b: Builder, a: Activation, input: string, output: string
       return b.node('Sigmoid', [input], output);
     case 'tanh':
       return b.node('Tanh', [input], output);
+    default:
+      throw new OnnxExportError(`no ONNX form for the activation ${a.kind} yet`);
   }
 }
 
@@ -258,10 +260,8 @@ function emitOp(b: Builder, step: PlanStep, out: string): string {
       return b.node('Concat', step.inputs, out, { axis: (step as PlanStep<'concat'>).attrs.dim });
     case 'identity':
       return b.node('Identity', [x], out);
-    default: {
-      const never: never = op;
-      throw new OnnxExportError(`no ONNX form for op ${String(never)}`);
-    }
+    default:
+      throw new OnnxExportError(`no ONNX form for op ${op} yet`);
   }
 }
 
