@@ -136,7 +136,7 @@ function inferLayer(layer: PendingLayer, known: Map<string, Known>, report: Repo
 function paramSpecs(layer: PendingLayer, attrs: IRNode['attrs'], report: Report): ParamSpec[] {
   const shapes = layer.def.params(attrs as never);
   const specs: ParamSpec[] = shapes.map((p) => ({
-    key: `${layer.id}.${p.name}`,
+    key: p.ownKey ? layer.id : `${layer.id}.${p.name}`,
     name: p.name,
     shape: p.shape,
     inline: null,

@@ -74,6 +74,11 @@ export interface InferResult<K extends OpName> {
 export interface ParamShape {
   readonly name: ParamName;
   readonly shape: readonly number[];
+  /**
+   * true: the state_dict key is the node's id itself (an nn.Parameter attribute such as
+   * `features.1.0.layer_scale`), not `<id>.<name>`
+   */
+  readonly ownKey?: boolean;
 }
 
 export interface OpDef<K extends OpName = OpName> {
@@ -81,7 +86,7 @@ export interface OpDef<K extends OpName = OpName> {
   readonly className: string;
   readonly op: K;
   readonly args: readonly ArgSpec[];
-  /** how many inputs the op takes */
+  /** how many inputs the op takes (0 for a free parameter) */
   readonly arity: { readonly min: number; readonly max: number };
   /** Checks the arguments that need no shapes (ValueErrors at construction in PyTorch). */
   check?(args: BoundArgs, report: (d: DiagnosticBuilder) => void): void;
