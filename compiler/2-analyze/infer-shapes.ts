@@ -116,6 +116,7 @@ function inferLayer(layer: PendingLayer, known: Map<string, Known>, report: Repo
     spans: layer.spans,
     args: layer.args,
     inputs,
+    piece: layer.piece,
     report: withCallSite,
     text,
   };

@@ -22,6 +22,8 @@ export interface PendingLayer {
   readonly scope: Scope;
   /** `layer1: BasicBlock(64)` for nodes expanded from a block, for labels */
   readonly callSiteText: string | null;
+  /** which of several tensors (Chunk, Split) this node is; null for single-output ops */
+  readonly piece: { readonly index: number; readonly count: number } | null;
 }
 
 export interface ResolvedModel {
@@ -384,6 +386,7 @@ export class Resolver {
       paramInits: stmt.params,
       scope: ctx.scope,
       callSiteText: ctx.callSiteText,
+      piece: null,
     });
     return id;
   }

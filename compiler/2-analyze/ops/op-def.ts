@@ -61,6 +61,11 @@ export interface InferCtx {
   readonly spans: NodeSpans;
   readonly args: BoundArgs;
   readonly inputs: readonly InputInfo[];
+  /**
+   * For ops that give several tensors (Chunk, Split): which piece this node is, and how many pieces
+   * the program takes (the names it unpacks into, or the chunk count); null for every other op.
+   */
+  readonly piece: { readonly index: number; readonly count: number } | null;
   report(d: DiagnosticBuilder): void;
   /** the source text of a span, for help lines that show the exact edit */
   text(span: Span): string;
