@@ -4,9 +4,19 @@ import type { Span } from '../source/span.ts';
 
 export interface Ident {
   readonly kind: 'ident';
+  /** the name as written (for a backquoted name, the text between the backquotes) */
   readonly name: string;
   readonly span: Span;
+  /**
+   * A backquoted name with `{expression}` parts (`` `denselayer{i + 1}` ``): literal text and
+   * expressions, in order, filled in where the name is used. Absent for every other name.
+   */
+  readonly template?: readonly TemplatePart[];
 }
+
+export type TemplatePart = string | Expr;
+
+export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
 export type Expr =
   | { readonly kind: 'int'; readonly value: number; readonly span: Span }
@@ -18,15 +28,47 @@ export type Expr =
   | { readonly kind: 'tuple'; readonly items: readonly Expr[]; readonly span: Span }
   /** `[[1, -1]]`: nested lists, for inline parameter values and shapes. */
   | { readonly kind: 'list'; readonly items: readonly Expr[]; readonly span: Span }
-  /** A bare name: a symbolic dimension (`N`) or a block parameter (`c`). */
-  | { readonly kind: 'name'; readonly name: string; readonly span: Span }
+  /** A bare name: a symbolic dimension (`N`), a block parameter (`c`), a layer or value (`x`). */
+  | { readonly kind: 'name'; readonly name: string; readonly span: Span; readonly template?: readonly TemplatePart[] }
   | { readonly kind: 'neg'; readonly operand: Expr; readonly span: Span }
-  /** Arithmetic on block parameters and dimensions: `c * 2`, `c // 4`. */
+  /** Arithmetic on block parameters and dimensions (`c * 2`, `c // 4`), or on tensors (`a + b`). */
   | {
       readonly kind: 'binary';
-      readonly op: '+' | '-' | '*' | '/' | '//';
+      readonly op: '+' | '-' | '*' | '/' | '//' | '%';
       readonly left: Expr;
       readonly right: Expr;
+      readonly span: Span;
+    }
+  /** `F.relu`, `x.chunk`: an attribute of a module path or a value. */
+  | { readonly kind: 'attr'; readonly object: Expr; readonly name: Ident; readonly span: Span }
+  /** `F.relu(x)`, `range(4)`, `Conv2d(3, 64, 3)` (a child of `Sequential(...)`). */
+  | { readonly kind: 'call'; readonly callee: Expr; readonly args: readonly Arg[]; readonly span: Span }
+  /** `parts[0]`, `cfg[i]` */
+  | { readonly kind: 'index'; readonly object: Expr; readonly index: Expr; readonly span: Span }
+  /** Python's chained comparison: `0 <= i < n` has two operators and three operands. */
+  | {
+      readonly kind: 'compare';
+      readonly operands: readonly Expr[];
+      readonly operators: readonly CompareOp[];
+      readonly span: Span;
+    }
+  | { readonly kind: 'logic'; readonly op: 'and' | 'or'; readonly operands: readonly Expr[]; readonly span: Span }
+  | { readonly kind: 'not'; readonly operand: Expr; readonly span: Span }
+  /** `a if condition else b` */
+  | {
+      readonly kind: 'cond';
+      readonly then: Expr;
+      readonly condition: Expr;
+      readonly otherwise: Expr;
+      readonly span: Span;
+    }
+  /** `[Block(i) for i in range(3) if i > 0]` */
+  | {
+      readonly kind: 'comprehension';
+      readonly element: Expr;
+      readonly targets: readonly Ident[];
+      readonly iter: Expr;
+      readonly filter: Expr | null;
       readonly span: Span;
     };
 
@@ -35,6 +77,8 @@ export interface Arg {
   readonly name: Ident | null;
   readonly value: Expr;
   readonly span: Span;
+  /** `*items`: the items of a list or tuple, each as a positional argument */
+  readonly splat?: boolean;
 }
 
 /** `weight = [[1, -1]]` inside the braces after a layer: an inline parameter value. */
@@ -60,7 +104,8 @@ export interface WeightsStmt {
 
 export interface LayerStmt {
   readonly kind: 'layer';
-  readonly name: Ident;
+  /** null for a child without a name, which PyTorch numbers (`Sequential`'s `0`, `1`, ...) */
+  readonly name: Ident | null;
   /** The op or block name, e.g. `Conv2d` or `BasicBlock`. */
   readonly op: Ident;
   readonly args: readonly Arg[];
@@ -69,6 +114,33 @@ export interface LayerStmt {
   /** Explicit inputs after `<-`; null means "the previous statement's output". */
   readonly inputs: readonly Ident[] | null;
   readonly params: readonly ParamInit[];
+  /** `name: Sequential { ... }`: the children as statements; null for `Op(args)` */
+  readonly children: readonly Stmt[] | null;
+  readonly span: Span;
+}
+
+/** `x = expression` or `a, b = expression`: names for values (tensors or compile-time values). */
+export interface AssignStmt {
+  readonly kind: 'assign';
+  readonly targets: readonly Ident[];
+  readonly value: Expr;
+  readonly span: Span;
+}
+
+/** `for i in range(3) { ... }`: the body once per item, as if written out. */
+export interface ForStmt {
+  readonly kind: 'for';
+  readonly targets: readonly Ident[];
+  readonly iter: Expr;
+  readonly body: readonly Stmt[];
+  readonly span: Span;
+}
+
+/** `if c { ... } elif d { ... } else { ... }`: the first branch whose condition holds, at compile time. */
+export interface IfStmt {
+  readonly kind: 'if';
+  readonly branches: readonly { readonly condition: Expr; readonly body: readonly Stmt[] }[];
+  readonly orelse: readonly Stmt[] | null;
   readonly span: Span;
 }
 
@@ -78,7 +150,7 @@ export interface OutputStmt {
   readonly span: Span;
 }
 
-export type Stmt = InputStmt | WeightsStmt | LayerStmt | OutputStmt;
+export type Stmt = InputStmt | WeightsStmt | LayerStmt | OutputStmt | AssignStmt | ForStmt | IfStmt;
 
 export interface BlockParam {
   readonly name: Ident;

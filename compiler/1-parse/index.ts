@@ -47,12 +47,8 @@ function parseProgram(file: string, text: string): ParseResult {
   const syntax: Diagnostic[] = [];
   const decls: (ModelDecl | BlockDecl)[] = [];
 
-  // `model` and `block` appear nowhere else, so each declaration is parsed on its own: an error
-  // in one cannot swallow the next.
-  const starts: number[] = [];
-  tokens.forEach((t, i) => {
-    if (t.tokenType === T.Model || t.tokenType === T.Block) starts.push(i);
-  });
+  // Each declaration is parsed on its own, so an error in one cannot swallow the next.
+  const starts = declarationStarts(tokens);
   const firstStart = starts[0] ?? tokens.length;
   if (firstStart > 0) {
     const t = tokens[0];
@@ -142,6 +138,30 @@ function parseDeclaration(
   const result = builder.declaration(cst);
   out.push(...builder.diagnostics);
   return result;
+}
+
+/**
+ * Where declarations start: every `model` or `block` outside braces, and inside braces one that
+ * reads as a declaration header (`block Name(`, `model Name {`), which is a declaration after a
+ * missing `}`. Anywhere else `block` and `model` are names (torchvision calls many a submodule
+ * `block`).
+ */
+function declarationStarts(tokens: readonly IToken[]): number[] {
+  const starts: number[] = [];
+  let depth = 0;
+  tokens.forEach((t, i) => {
+    if (t.tokenType === T.LBrace) depth++;
+    else if (t.tokenType === T.RBrace) depth = Math.max(0, depth - 1);
+    if (t.tokenType !== T.Model && t.tokenType !== T.Block) return;
+    const header =
+      tokens[i + 1]?.tokenType === T.Identifier &&
+      tokens[i + 2]?.tokenType === (t.tokenType === T.Model ? T.LBrace : T.LParen);
+    if (depth === 0 || header) {
+      starts.push(i);
+      depth = 0;
+    }
+  });
+  return starts;
 }
 
 /** The first index from `from` on whose diagnostic starts at or after `offset`. */

@@ -2,13 +2,15 @@ import { Lexer, type IToken } from 'chevrotain';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { span } from '../source/span.ts';
 import { escapeCodePoint, showChar, showText } from './escape.ts';
-import { allTokens, NumberLiteral, StringLiteral } from './tokens.ts';
+import { allTokens, NumberLiteral, QuotedName, StringLiteral } from './tokens.ts';
 
 /** The decoded value of a literal token, kept in `token.payload`. */
 export type LiteralValue =
   | { readonly kind: 'int'; readonly value: number }
   | { readonly kind: 'float'; readonly value: number }
-  | { readonly kind: 'string'; readonly value: string };
+  | { readonly kind: 'string'; readonly value: string }
+  /** a backquoted name: the text between the backquotes, `{...}` parts not yet filled in */
+  | { readonly kind: 'quoted'; readonly value: string };
 
 export interface LexResult {
   /** Tokens in source order, without whitespace and comments. */
@@ -35,6 +37,7 @@ export function lex(file: string, text: string): LexResult {
   for (const token of result.tokens) {
     if (token.tokenType === NumberLiteral) token.payload = decodeNumber(file, token, diagnostics);
     else if (token.tokenType === StringLiteral) token.payload = decodeString(file, token, source.length, diagnostics);
+    else if (token.tokenType === QuotedName) token.payload = decodeQuotedName(file, token, source.length, diagnostics);
   }
   diagnostics.sort((a, b) => a.labels[0].span.start - b.labels[0].span.start);
   return { tokens: result.tokens, diagnostics };
@@ -132,6 +135,29 @@ function decodeString(file: string, token: IToken, sourceLength: number, diagnos
     }
   }
   return { kind: 'string', value };
+}
+
+function decodeQuotedName(file: string, token: IToken, sourceLength: number, diagnostics: Diagnostic[]): LiteralValue {
+  const image = token.image;
+  const closed = image.length >= 2 && image.endsWith('`');
+  if (!closed) {
+    const where = token.startOffset + image.length >= sourceLength ? 'file' : 'line';
+    diagnostics.push(
+      diag(
+        'UnterminatedString',
+        `quoted name is not closed before the end of the ${where}`,
+        tokenSpan(file, token),
+        'unclosed name',
+      )
+        .help('add `` ` `` where the name ends')
+        .build(),
+    );
+  } else if (image.length === 2) {
+    diagnostics.push(
+      diag('SyntaxError', 'a quoted name cannot be empty', tokenSpan(file, token), 'empty name').build(),
+    );
+  }
+  return { kind: 'quoted', value: image.slice(1, closed ? image.length - 1 : image.length) };
 }
 
 /** `"abc\"` ends with a quote that a backslash escapes, so it is not closed. */

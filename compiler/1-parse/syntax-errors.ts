@@ -70,11 +70,22 @@ export class DeclTokens {
   }
 }
 
+const NAME_TOKENS = new Set<TokenType>([T.Identifier, T.NumberLiteral, T.QuotedName, T.Block, T.Model]);
+
 function startsStatement(tokens: readonly IToken[], i: number): boolean {
   const type = tokens[i].tokenType;
-  if (type === T.Input || type === T.Weights || type === T.Output) return true;
-  // `x :` starts a layer, except the `x :` of `input x: [...]`.
-  return type === T.Identifier && tokens[i + 1]?.tokenType === T.Colon && tokens[i - 1]?.tokenType !== T.Input;
+  if (type === T.Input || type === T.Weights || type === T.Output || type === T.For || type === T.If) return true;
+  // an `if` after `else`, or inside an expression (`a if c else b`), belongs to what is before it
+  if (!NAME_TOKENS.has(type) || tokens[i - 1]?.tokenType === T.Input) return false;
+  const next = tokens[i + 1]?.tokenType;
+  // `x :` starts a layer (except the `x :` of `input x: [...]`), `x =` a value
+  if (next === T.Colon) return true;
+  // `x = ...` and `a, b = ...` start a statement when they start a line (`k=5` inside a call does not)
+  const first = next === T.Equals || next === T.Comma ? tokens[i] : undefined;
+  const prev = tokens[i - 1];
+  return (
+    first !== undefined && (prev === undefined || (prev.endLine ?? 0) < (first.startLine ?? 0)) && type === T.Identifier
+  );
 }
 
 function previousToken(e: IRecognitionException): IToken | undefined {
@@ -118,8 +129,39 @@ export function syntaxDiagnostic(e: IRecognitionException, decl: DeclTokens): Di
   if (record.kind === 'noAlternative') {
     if (rule === 'statement') {
       return diag('SyntaxError', `expected a statement, found ${foundText}`, at, 'expected a statement')
-        .note('statements are `input x: [...]`, `weights "file"`, `name: Op(...)` and `output name`')
+        .note(
+          'statements are `input x: [...]`, `weights "file"`, `name: Op(...)`, `x = ...`, `for`, `if` and `output name`',
+        )
         .build();
+    }
+    if (rule === 'layerStmt') {
+      return diag(
+        'SyntaxError',
+        `expected \`:\` after the layer name${prev ? ` ${quoted(prev)}` : ''}, found ${foundText}`,
+        at,
+        'expected `:`',
+      )
+        .help('a layer is written `name: Op(args)`')
+        .build();
+    }
+    if (rule === 'opTail') {
+      const op = prev ? quoted(prev) : 'the op';
+      return diag(
+        'SyntaxError',
+        `expected \`(\` to start the argument list of ${op}, found ${foundText}`,
+        at,
+        'expected `(`',
+      )
+        .help('an op without arguments still needs `()`')
+        .build();
+    }
+    if (rule === 'ref' || rule === 'layerName') {
+      return diag(
+        'SyntaxError',
+        `expected a layer name after ${prev ? quoted(prev) : '`,`'}, found ${foundText}`,
+        at,
+        'expected a name',
+      ).build();
     }
     const after = prev ? ` after ${quoted(prev)}` : '';
     return diag('SyntaxError', `expected a value${after}, found ${foundText}`, at, 'expected a value').build();
@@ -144,14 +186,36 @@ export function syntaxDiagnostic(e: IRecognitionException, decl: DeclTokens): Di
       return message('expected a name after `model`', 'expected a name').build();
     case 'blockDecl/Identifier':
       return message('expected a name after `block`', 'expected a name').build();
-    case 'body/LBrace':
+    case 'body/LBrace': {
+      const owner = e.context?.ruleStack?.at(-2);
+      if (owner === 'forStmt')
+        return message('expected `{` to start the body of the `for` loop', 'expected `{`').build();
+      if (owner === 'ifStmt')
+        return message('expected `{` after the condition', 'expected `{`').help('write `if condition { ... }`').build();
       return message(`expected \`{\` to start the body of ${ctx.declName()}`, 'expected `{`').build();
+    }
     case 'body/RBrace': {
-      const d = message(`expected a statement or \`}\` to close ${ctx.declName()}`, 'expected a statement');
-      const opener = ctx.declOpener();
+      const nested = (e.context?.ruleStack ?? []).filter((r) => r === 'body').length > 1;
+      const d = message(
+        `expected a statement or \`}\` to close ${nested ? 'the `{`' : ctx.declName()}`,
+        'expected a statement',
+      );
+      const opener = nested ? ctx.unmatchedOpen(T.LBrace, T.RBrace) : ctx.declOpener();
       if (opener) d.label(decl.spanOf(opener), 'opened here');
       return d.build();
     }
+    case 'forStmt/Identifier':
+      return message('expected a loop variable after `for`', 'expected a name')
+        .help('write `for i in range(3) { ... }`')
+        .build();
+    case 'forStmt/In':
+      return message('expected `in` after the loop variable', 'expected `in`')
+        .help('write `for i in range(3) { ... }`')
+        .build();
+    case 'expression/Else':
+      return message('expected `else` in the conditional expression', 'expected `else`')
+        .help('a conditional value is written `a if condition else b`')
+        .build();
     case 'blockParams/LParen':
       return message(`expected \`(\` and the parameters of ${ctx.declName()}`, 'expected `(`')
         .help(`a block without parameters is written \`block ${ctx.declIdent() ?? 'Name'}() { ... }\``)

@@ -16,6 +16,22 @@ export const Weights = createToken({ name: 'Weights', pattern: /weights/, longer
 export const True = createToken({ name: 'True', pattern: /[Tt]rue/, longer_alt: Identifier });
 export const False = createToken({ name: 'False', pattern: /[Ff]alse/, longer_alt: Identifier });
 export const None = createToken({ name: 'None', pattern: /None/, longer_alt: Identifier });
+// Python's statement and operator keywords, for loops, conditions and value expressions
+export const For = createToken({ name: 'For', pattern: /for/, longer_alt: Identifier });
+export const In = createToken({ name: 'In', pattern: /in/, longer_alt: Identifier });
+export const If = createToken({ name: 'If', pattern: /if/, longer_alt: Identifier });
+export const Elif = createToken({ name: 'Elif', pattern: /elif/, longer_alt: Identifier });
+export const Else = createToken({ name: 'Else', pattern: /else/, longer_alt: Identifier });
+export const And = createToken({ name: 'And', pattern: /and/, longer_alt: Identifier });
+export const Or = createToken({ name: 'Or', pattern: /or/, longer_alt: Identifier });
+export const Not = createToken({ name: 'Not', pattern: /not/, longer_alt: Identifier });
+
+/**
+ * A name in backquotes, for PyTorch module names that are not identifiers (RegNet's `block1-0`), with
+ * `{expression}` parts filled in where it is used (`` `denselayer{i + 1}` ``). Closed or not: an
+ * unclosed one stops at the end of the line and the lexer wrapper reports it.
+ */
+export const QuotedName = createToken({ name: 'QuotedName', pattern: /`[^`\r\n]*`?/ });
 
 /**
  * Anything that starts like a number, up to where a number could not go on (`1.2.3`, `1e`, `3x`
@@ -37,6 +53,13 @@ export const StringLiteral = createToken({
 });
 
 export const Arrow = createToken({ name: 'Arrow', pattern: /<-/ });
+// comparisons: two-character ones before `<`, `>` and `=`
+export const EqualEqual = createToken({ name: 'EqualEqual', pattern: /==/ });
+export const NotEqual = createToken({ name: 'NotEqual', pattern: /!=/ });
+export const LessEqual = createToken({ name: 'LessEqual', pattern: /<=/ });
+export const GreaterEqual = createToken({ name: 'GreaterEqual', pattern: />=/ });
+export const Less = createToken({ name: 'Less', pattern: /</ });
+export const Greater = createToken({ name: 'Greater', pattern: />/ });
 export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
 export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
 export const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
@@ -45,6 +68,8 @@ export const LBrace = createToken({ name: 'LBrace', pattern: /{/ });
 export const RBrace = createToken({ name: 'RBrace', pattern: /}/ });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
 export const Colon = createToken({ name: 'Colon', pattern: /:/ });
+export const Dot = createToken({ name: 'Dot', pattern: /\./ });
+export const Percent = createToken({ name: 'Percent', pattern: /%/ });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/ });
 export const Equals = createToken({ name: 'Equals', pattern: /=/ });
 export const Plus = createToken({ name: 'Plus', pattern: /\+/ });
@@ -54,7 +79,7 @@ export const Star = createToken({ name: 'Star', pattern: /\*/ });
 export const DoubleSlash = createToken({ name: 'DoubleSlash', pattern: /\/\// });
 export const Slash = createToken({ name: 'Slash', pattern: /\// });
 
-/** Order matters: keywords before Identifier, `//` before `/`. */
+/** Order matters: keywords before Identifier (`input` before `in`), `//` before `/`, `<-`/`<=` before `<`. */
 export const allTokens: TokenType[] = [
   WhiteSpace,
   Comment,
@@ -66,10 +91,26 @@ export const allTokens: TokenType[] = [
   True,
   False,
   None,
+  For,
+  // `input` before `in`, `elif` and `else` before nothing shorter: longer_alt keeps `index` a name
+  In,
+  If,
+  Elif,
+  Else,
+  And,
+  Or,
+  Not,
   Identifier,
   NumberLiteral,
   StringLiteral,
+  QuotedName,
   Arrow,
+  EqualEqual,
+  NotEqual,
+  LessEqual,
+  GreaterEqual,
+  Less,
+  Greater,
   LParen,
   RParen,
   LBracket,
@@ -78,6 +119,8 @@ export const allTokens: TokenType[] = [
   RBrace,
   Comma,
   Colon,
+  Dot,
+  Percent,
   Semicolon,
   Equals,
   Plus,
@@ -92,6 +135,23 @@ export const tokenDescriptions: ReadonlyMap<TokenType, string> = new Map([
   [Identifier, 'a name'],
   [NumberLiteral, 'a number'],
   [StringLiteral, 'a string'],
+  [QuotedName, 'a quoted name'],
+  [For, '`for`'],
+  [In, '`in`'],
+  [If, '`if`'],
+  [Elif, '`elif`'],
+  [Else, '`else`'],
+  [And, '`and`'],
+  [Or, '`or`'],
+  [Not, '`not`'],
+  [EqualEqual, '`==`'],
+  [NotEqual, '`!=`'],
+  [LessEqual, '`<=`'],
+  [GreaterEqual, '`>=`'],
+  [Less, '`<`'],
+  [Greater, '`>`'],
+  [Dot, '`.`'],
+  [Percent, '`%`'],
   [Model, '`model`'],
   [Block, '`block`'],
   [Input, '`input`'],

@@ -40,7 +40,7 @@ describe('syntax errors', () => {
   it('keeps parsing the statements after an error', () => {
     const result = parse('bad.cnn', 'model M {\n  a: Conv2d(1 2)\n  b: ReLU()\n  c: Sigmoid()\n}');
     expect(result.diagnostics).toHaveLength(1);
-    const names = result.program.decls[0].body.map((s) => (s.kind === 'layer' ? s.name.name : s.kind));
+    const names = result.program.decls[0].body.map((s) => (s.kind === 'layer' ? s.name?.name : s.kind));
     expect(names).toContain('b');
     expect(names).toContain('c');
   });

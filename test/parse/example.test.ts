@@ -36,6 +36,7 @@ const layer = (n: string, op: string, args: unknown[], inputs: string[] | null =
   args,
   inputs: inputs ? inputs.map(id) : null,
   params,
+  children: null,
 });
 
 describe('the LeNet example', () => {

@@ -83,7 +83,7 @@ describe('deep nesting', () => {
     const { result, ms } = timed(() => parseChecked(source));
     expect(result.diagnostics.map((d) => d.message)).toEqual(['expression nests deeper than 200 levels']);
     // The statement is dropped, the rest is kept.
-    expect(result.program.decls[0].body.map((s) => (s.kind === 'layer' ? s.name.name : ''))).toEqual(['y']);
+    expect(result.program.decls[0].body.map((s) => (s.kind === 'layer' ? s.name?.name : ''))).toEqual(['y']);
     expect(ms).toBeLessThan(2000);
   });
 });

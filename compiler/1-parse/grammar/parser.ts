@@ -114,6 +114,8 @@ export class CnnParser extends CstParser {
       { ALT: () => this.SUBRULE(this.inputStmt) },
       { ALT: () => this.SUBRULE(this.weightsStmt) },
       { ALT: () => this.SUBRULE(this.outputStmt) },
+      { ALT: () => this.SUBRULE(this.forStmt) },
+      { ALT: () => this.SUBRULE(this.ifStmt) },
       { ALT: () => this.SUBRULE(this.layerStmt) },
     ]);
   });
@@ -144,20 +146,112 @@ export class CnnParser extends CstParser {
 
   outputStmt = this.RULE('outputStmt', () => {
     this.CONSUME(T.Output);
-    this.CONSUME(T.Identifier, { LABEL: 'names' });
+    this.SUBRULE(this.ref, { LABEL: 'names' });
     this.MANY(() => {
       this.CONSUME(T.Comma);
-      this.CONSUME2(T.Identifier, { LABEL: 'names' });
+      this.SUBRULE2(this.ref, { LABEL: 'names' });
     });
   });
 
+  /** `for i in range(3) { ... }`, `for c, s in ((64, 1), (128, 2)) { ... }` */
+  forStmt = this.RULE('forStmt', () => {
+    this.CONSUME(T.For);
+    this.CONSUME(T.Identifier, { LABEL: 'targets' });
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.CONSUME2(T.Identifier, { LABEL: 'targets' });
+    });
+    this.CONSUME(T.In);
+    this.SUBRULE(this.expression, { LABEL: 'iter' });
+    this.SUBRULE(this.body);
+  });
+
+  /** `if c { ... } elif d { ... } else { ... }`; `else if` reads as `elif`. */
+  ifStmt = this.RULE('ifStmt', () => {
+    this.CONSUME(T.If);
+    this.SUBRULE(this.expression, { LABEL: 'conditions' });
+    this.SUBRULE(this.body, { LABEL: 'bodies' });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Elif) },
+        {
+          // `else if`: two tokens where Python has one
+          GATE: () => this.LA(2).tokenType === T.If,
+          ALT: () => {
+            this.CONSUME(T.Else, { LABEL: 'elseIf' });
+            this.CONSUME2(T.If);
+          },
+        },
+      ]);
+      this.SUBRULE2(this.expression, { LABEL: 'conditions' });
+      this.SUBRULE2(this.body, { LABEL: 'bodies' });
+    });
+    this.OPTION(() => {
+      this.CONSUME2(T.Else);
+      this.SUBRULE3(this.body, { LABEL: 'orelse' });
+    });
+  });
+
+  /**
+   * Every statement that starts with a name:
+   *   name: Op(args) <- a, b { weight = [...] }     a layer (name may be `0` or `` `block1-0` ``)
+   *   name: Sequential { statements }               a Sequential written as a body
+   *   x = expression    a, b = expression            values
+   *   Op(args) <- a     Sequential { ... }           a child without a name (numbered)
+   * One rule, so a name followed by something else is worded as a missing `:`.
+   */
   layerStmt = this.RULE('layerStmt', () => {
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
-    this.CONSUME(T.Colon);
-    this.CONSUME2(T.Identifier, { LABEL: 'op' });
-    this.SUBRULE(this.argList);
-    this.OPTION(() => this.SUBRULE(this.inputList));
-    this.OPTION2(() => this.SUBRULE(this.paramBlock));
+    this.SUBRULE(this.layerName, { LABEL: 'name' });
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Colon);
+          this.CONSUME(T.Identifier, { LABEL: 'op' });
+          this.SUBRULE(this.opTail);
+        },
+      },
+      {
+        ALT: () => {
+          this.MANY(() => {
+            this.CONSUME(T.Comma);
+            this.CONSUME2(T.Identifier, { LABEL: 'targets' });
+          });
+          this.CONSUME(T.Equals);
+          this.SUBRULE(this.expression, { LABEL: 'value' });
+        },
+      },
+      { ALT: () => this.SUBRULE2(this.opTail, { LABEL: 'anonymous' }) },
+    ]);
+  });
+
+  layerName = this.RULE('layerName', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.QuotedName) },
+      // `block` and `model` start a declaration only at the top of a file; inside a body they are names
+      { ALT: () => this.CONSUME(T.Block) },
+      { ALT: () => this.CONSUME(T.Model) },
+    ]);
+  });
+
+  /** After the op name: `(args) <- inputs { params }`, or `<- inputs { statements }` for a body. */
+  opTail = this.RULE('opTail', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.SUBRULE(this.argList);
+          this.OPTION(() => this.SUBRULE(this.inputList));
+          this.OPTION2(() => this.SUBRULE(this.paramBlock));
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION3(() => this.SUBRULE2(this.inputList));
+          this.SUBRULE(this.body, { LABEL: 'children' });
+        },
+      },
+    ]);
   });
 
   argList = this.RULE('argList', () => {
@@ -174,20 +268,44 @@ export class CnnParser extends CstParser {
   });
 
   arg = this.RULE('arg', () => {
-    this.OPTION(() => {
-      this.CONSUME(T.Identifier, { LABEL: 'keyword' });
-      this.CONSUME(T.Equals);
-    });
-    this.SUBRULE(this.expression, { LABEL: 'value' });
+    this.OR([
+      {
+        // `*[Block(i) for i in range(3)]`: the items of a list as arguments, as in Python
+        ALT: () => {
+          this.CONSUME(T.Star, { LABEL: 'splat' });
+          this.SUBRULE(this.expression, { LABEL: 'value' });
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION(() => {
+            this.CONSUME(T.Identifier, { LABEL: 'keyword' });
+            this.CONSUME(T.Equals);
+          });
+          this.SUBRULE2(this.expression, { LABEL: 'value' });
+        },
+      },
+    ]);
   });
 
   inputList = this.RULE('inputList', () => {
     this.CONSUME(T.Arrow);
-    this.CONSUME(T.Identifier, { LABEL: 'names' });
+    this.SUBRULE(this.ref, { LABEL: 'names' });
     this.MANY(() => {
       this.CONSUME(T.Comma);
-      this.CONSUME2(T.Identifier, { LABEL: 'names' });
+      this.SUBRULE2(this.ref, { LABEL: 'names' });
     });
+  });
+
+  /** What `<-` and `output` name: a layer or value. */
+  ref = this.RULE('ref', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.QuotedName) },
+      { ALT: () => this.CONSUME(T.Block) },
+      { ALT: () => this.CONSUME(T.Model) },
+    ]);
   });
 
   paramBlock = this.RULE('paramBlock', () => {
@@ -209,8 +327,70 @@ export class CnnParser extends CstParser {
     this.SUBRULE(this.expression, { LABEL: 'value' });
   });
 
-  /** additive := term (('+'|'-') term)* */
+  /**
+   * ternary := disjunction ('if' disjunction 'else' ternary)?, as Python's conditional expression.
+   * The `if` must be on the line of what comes before it: an `if` that starts a line starts an
+   * if statement (statements are not separated by newlines, so this is what tells them apart).
+   */
   expression = this.RULE('expression', () => {
+    this.SUBRULE(this.disjunction, { LABEL: 'then' });
+    this.OPTION({
+      GATE: () => this.LA(1).startLine === this.LA(0).endLine,
+      DEF: () => {
+        this.CONSUME(T.If);
+        this.SUBRULE2(this.disjunction, { LABEL: 'condition' });
+        this.CONSUME(T.Else);
+        this.SUBRULE(this.expression, { LABEL: 'otherwise' });
+      },
+    });
+  });
+
+  disjunction = this.RULE('disjunction', () => {
+    this.SUBRULE(this.conjunction, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(T.Or, { LABEL: 'operators' });
+      this.SUBRULE2(this.conjunction, { LABEL: 'operands' });
+    });
+  });
+
+  conjunction = this.RULE('conjunction', () => {
+    this.SUBRULE(this.negation, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(T.And, { LABEL: 'operators' });
+      this.SUBRULE2(this.negation, { LABEL: 'operands' });
+    });
+  });
+
+  negation = this.RULE('negation', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Not, { LABEL: 'not' });
+          this.SUBRULE(this.negation, { LABEL: 'operand' });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.comparison, { LABEL: 'operand' }) },
+    ]);
+  });
+
+  /** Python's chained comparisons: `0 <= i < n`. */
+  comparison = this.RULE('comparison', () => {
+    this.SUBRULE(this.additive, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.EqualEqual, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(T.NotEqual, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(T.LessEqual, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(T.GreaterEqual, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(T.Less, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(T.Greater, { LABEL: 'operators' }) },
+      ]);
+      this.SUBRULE2(this.additive, { LABEL: 'operands' });
+    });
+  });
+
+  /** additive := term (('+'|'-') term)* */
+  additive = this.RULE('additive', () => {
     this.SUBRULE(this.term, { LABEL: 'operands' });
     this.MANY(() => {
       this.OR([
@@ -221,7 +401,7 @@ export class CnnParser extends CstParser {
     });
   });
 
-  /** mult := unary (('*'|'/'|'//') unary)* */
+  /** mult := unary (('*'|'/'|'//'|'%') unary)* */
   term = this.RULE('term', () => {
     this.SUBRULE(this.unary, { LABEL: 'operands' });
     this.MANY(() => {
@@ -229,6 +409,7 @@ export class CnnParser extends CstParser {
         { ALT: () => this.CONSUME(T.Star, { LABEL: 'operators' }) },
         { ALT: () => this.CONSUME(T.DoubleSlash, { LABEL: 'operators' }) },
         { ALT: () => this.CONSUME(T.Slash, { LABEL: 'operators' }) },
+        { ALT: () => this.CONSUME(T.Percent, { LABEL: 'operators' }) },
       ]);
       this.SUBRULE2(this.unary, { LABEL: 'operands' });
     });
@@ -245,8 +426,31 @@ export class CnnParser extends CstParser {
           this.SUBRULE(this.unary, { LABEL: 'operand' });
         },
       },
-      { ALT: () => this.SUBRULE(this.primary, { LABEL: 'operand' }) },
+      { ALT: () => this.SUBRULE(this.postfix, { LABEL: 'operand' }) },
     ]);
+  });
+
+  /** primary, then attribute access (`F.relu`), calls (`x.chunk(2, 1)`) and subscripts (`parts[0]`). */
+  postfix = this.RULE('postfix', () => {
+    this.SUBRULE(this.primary, { LABEL: 'base' });
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Dot, { LABEL: 'trailers' });
+            this.CONSUME(T.Identifier, { LABEL: 'attributes' });
+          },
+        },
+        { ALT: () => this.SUBRULE(this.argList, { LABEL: 'trailers' }) },
+        { ALT: () => this.SUBRULE(this.subscript, { LABEL: 'trailers' }) },
+      ]);
+    });
+  });
+
+  subscript = this.RULE('subscript', () => {
+    this.CONSUME(T.LBracket);
+    this.SUBRULE(this.expression, { LABEL: 'index' });
+    this.CONSUME(T.RBracket);
   });
 
   primary = this.RULE('primary', () => {
@@ -257,6 +461,9 @@ export class CnnParser extends CstParser {
       { ALT: () => this.CONSUME(T.False) },
       { ALT: () => this.CONSUME(T.None) },
       { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.QuotedName) },
+      { ALT: () => this.CONSUME(T.Block) },
+      { ALT: () => this.CONSUME(T.Model) },
       { ALT: () => this.SUBRULE(this.parenthesized) },
       { ALT: () => this.SUBRULE(this.list) },
     ]);
@@ -276,15 +483,38 @@ export class CnnParser extends CstParser {
     this.CONSUME(T.RParen);
   });
 
+  /** `[a, b]`, or a comprehension `[Block(i) for i in range(3)]` (with an optional `if` filter). */
   list = this.RULE('list', () => {
     this.CONSUME(T.LBracket);
     this.OPTION(() => {
       this.SUBRULE(this.expression, { LABEL: 'items' });
-      this.MANY(() => {
-        this.CONSUME(T.Comma);
-        this.SUBRULE2(this.expression, { LABEL: 'items' });
-      });
-      this.OPTION2(() => this.CONSUME2(T.Comma));
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.For);
+            this.CONSUME(T.Identifier, { LABEL: 'targets' });
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.CONSUME2(T.Identifier, { LABEL: 'targets' });
+            });
+            this.CONSUME(T.In);
+            this.SUBRULE(this.disjunction, { LABEL: 'iter' });
+            this.OPTION2(() => {
+              this.CONSUME(T.If);
+              this.SUBRULE2(this.disjunction, { LABEL: 'filter' });
+            });
+          },
+        },
+        {
+          ALT: () => {
+            this.MANY2(() => {
+              this.CONSUME2(T.Comma);
+              this.SUBRULE2(this.expression, { LABEL: 'items' });
+            });
+            this.OPTION3(() => this.CONSUME3(T.Comma));
+          },
+        },
+      ]);
     });
     this.CONSUME(T.RBracket);
   });
@@ -311,6 +541,22 @@ export function parseDeclaration(tokens: readonly IToken[]): DeclarationParse {
     return { cst: null, errors: parser.errors };
   } finally {
     // Let go of the tokens; setting the input also resets the state an abort left behind.
+    parser.input = [];
+  }
+}
+
+/** Parses tokens holding one expression alone (the `{...}` parts of a quoted name). */
+export function parseExpressionTokens(tokens: readonly IToken[]): DeclarationParse {
+  errorBudget = MAX_ERRORS_PER_DECLARATION;
+  parser.input = tokens as IToken[];
+  try {
+    // a rule called on its own reports tokens it leaves over (NotAllInputParsedException)
+    const cst = parser.expression();
+    return { cst, errors: parser.errors };
+  } catch (err) {
+    if (!(err instanceof ParseAborted)) throw err;
+    return { cst: null, errors: parser.errors };
+  } finally {
     parser.input = [];
   }
 }

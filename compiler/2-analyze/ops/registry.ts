@@ -1,3 +1,4 @@
+import type { BinaryOp } from '../../ir/attrs.ts';
 import type { OpDef } from './op-def.ts';
 import { adaptiveAvgPool2d } from './adaptive-pool.ts';
 import { dropout, identity, leakyRelu, relu, sigmoid, tanh } from './activations.ts';
@@ -39,3 +40,6 @@ export const OPS: ReadonlyMap<string, OpDef> = new Map(
 
 /** Op definitions by IR op name (the first class name registered for it). */
 export const OPS_BY_IR: ReadonlyMap<string, OpDef> = new Map([...OPS.values()].reverse().map((d) => [d.op, d]));
+
+/** Tensor-by-number arithmetic (`x * 0.5`, `1 - x`), used by value expressions; not classes a user names. */
+export const SCALAR_OPS: Partial<Record<BinaryOp, OpDef<'scalar'>>> = {};
