@@ -294,13 +294,17 @@ export class Resolver {
         }
         return;
       case 'layer':
-        return this.layerStatement(stmt, frame);
+        this.layerStatement(stmt, frame);
+        return;
       case 'assign':
-        return this.assignStatement(stmt, frame);
+        this.assignStatement(stmt, frame);
+        return;
       case 'for':
-        return this.forStatement(stmt, frame);
+        this.forStatement(stmt, frame);
+        return;
       case 'if':
-        return this.ifStatement(stmt, frame);
+        this.ifStatement(stmt, frame);
+        return;
     }
   }
 
@@ -737,7 +741,7 @@ export class Resolver {
       return null;
     }
     const outStmt = outStmts[0];
-    if (!outStmt || outStmt.kind !== 'output') {
+    if (outStmt?.kind !== 'output') {
       return inner.previous === null ? null : { kind: 'tensor', id: inner.previous, span: block.name.span };
     }
     const items: Binding[] = [];

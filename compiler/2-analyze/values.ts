@@ -673,7 +673,7 @@ function mentionsTensor(e: Expr, frame: Frame): boolean {
       return true;
     case 'call': {
       const path = dottedPath(e.callee);
-      if (e.callee.kind === 'attr' || (path !== null && path.includes('.'))) return true;
+      if (e.callee.kind === 'attr' || path?.includes('.')) return true;
       return e.args.some((a) => mentionsTensor(a.value, frame));
     }
     case 'tuple':
