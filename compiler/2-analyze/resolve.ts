@@ -248,6 +248,15 @@ export class Resolver {
   private defineValue(frame: Frame, ident: { name: string; span: Span }, b: Binding): boolean {
     if (frame.values.has(ident.name) || frame.modules.has(ident.name)) {
       const prev = frame.modules.get(ident.name) ?? frame.values.get(ident.name)!.span;
+      if (prev.start === ident.span.start && prev.file === ident.span.file) {
+        // the same statement again: a loop's next iteration
+        this.report(
+          diag('DuplicateName', `the name \`${ident.name}\` is defined again by the next iteration of the loop`, ident.span, 'the same name in every iteration').help(
+            `give the name a part that changes, e.g. \`\`${ident.name}{i}\`\``,
+          ),
+        );
+        return false;
+      }
       this.report(
         diag('DuplicateName', `the name \`${ident.name}\` is defined twice`, ident.span, 'defined again')
           .label(prev, 'first defined here')
