@@ -12,18 +12,7 @@ import { CliError } from './errors.ts';
 import { readText } from './io.ts';
 import { limitsFrom, maxTensorOption } from './limits-option.ts';
 import type { CliCommand, Io } from './command.ts';
-import { addCompileOptions } from './shared-options.ts';
-
-/** `--shape x=1,3,224,224` */
-export function parseShapes(values: readonly string[]): Record<string, number[]> {
-  const out: Record<string, number[]> = {};
-  for (const v of values) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(\d+(?:[,x]\d+)*)$/.exec(v);
-    if (!m) throw new CliError(`--shape needs NAME=D1,D2,... (e.g. x=1,3,224,224), not \`${v}\``, 2);
-    out[m[1]] = m[2].split(/[,x]/).map(Number);
-  }
-  return out;
-}
+import { addCompileOptions, parseShapes, SHAPE_OPTION } from './shared-options.ts';
 
 interface BuildOptions {
   output: string;
@@ -44,12 +33,7 @@ export const buildCommand: CliCommand = {
       .description('compile to an ES module (with a .d.ts beside it) that Node or a browser can import')
       .argument('<file>', 'the .cnn file')
       .requiredOption('-o, --output <file>', 'the module to write, e.g. model.js')
-      .option(
-        '--shape <name=dims>',
-        'concrete input sizes for symbolic dimensions (batch defaults to 1); repeat per input',
-        (v: string, p: string[]) => [...p, v],
-        [],
-      )
+      .option(...SHAPE_OPTION)
       .option('--model <name>', 'the model to build, when the file has several')
       .option('--explain', 'print the plan before and after each optimizing pass, and the kernels')
       .addOption(maxTensorOption())

@@ -16,8 +16,13 @@ export interface Output {
   readonly color: boolean;
 }
 
-export function checkFile(path: string, limits?: { maxTensorBytes?: number }): CheckResult {
-  return check(readText(path, 'model file'), { file: path, limits });
+export function checkFile(
+  path: string,
+  limits?: { maxTensorBytes?: number },
+  inputShapes?: Readonly<Record<string, readonly number[]>>,
+  model?: string,
+): CheckResult {
+  return check(readText(path, 'model file'), { file: path, limits, inputShapes, model });
 }
 
 /** Prints diagnostics in the chosen format on stderr (rich, short) and the closing summary line. */

@@ -6,6 +6,7 @@ import { checkFile, checkJson, type DiagnosticFormat, printDiagnostics } from '.
 import type { CliCommand } from './command.ts';
 import { CliError } from './errors.ts';
 import { limitsFrom, maxTensorOption } from './limits-option.ts';
+import { parseShapes, SHAPE_OPTION } from './shared-options.ts';
 
 export const checkCommand: CliCommand = {
   name: 'check',
@@ -19,12 +20,15 @@ export const checkCommand: CliCommand = {
         new Option('--format <format>', 'diagnostic format').choices(['rich', 'short', 'json']).default('rich'),
       )
       .addOption(maxTensorOption())
-      .action((file: string, opts: { json?: boolean; format: DiagnosticFormat; maxTensorMb?: number }) => {
-        const result = checkFile(file, limitsFrom(opts));
-        if (opts.json || opts.format === 'json') io.out(JSON.stringify(checkJson(result), null, 2));
-        else printDiagnostics(result, file, opts.format, io);
-        setExit(result.ok ? 0 : 1);
-      });
+      .option(...SHAPE_OPTION)
+      .action(
+        (file: string, opts: { json?: boolean; format: DiagnosticFormat; maxTensorMb?: number; shape: string[] }) => {
+          const result = checkFile(file, limitsFrom(opts), parseShapes(opts.shape));
+          if (opts.json || opts.format === 'json') io.out(JSON.stringify(checkJson(result), null, 2));
+          else printDiagnostics(result, file, opts.format, io);
+          setExit(result.ok ? 0 : 1);
+        },
+      );
   },
 };
 
@@ -37,8 +41,9 @@ export const summaryCommand: CliCommand = {
       .argument('<file>', 'the .cnn file')
       .option('--json', 'print the summary as JSON')
       .option('--model <name>', 'only this model')
-      .action((file: string, opts: { json?: boolean; model?: string }) => {
-        const result = checkFile(file);
+      .option(...SHAPE_OPTION)
+      .action((file: string, opts: { json?: boolean; model?: string; shape: string[] }) => {
+        const result = checkFile(file, undefined, parseShapes(opts.shape), opts.model);
         printDiagnostics(result, file, 'rich', io);
         if (!result.ok) return setExit(1);
         const graphs = opts.model ? result.graphs.filter((g) => g.name === opts.model) : result.graphs;

@@ -24,3 +24,22 @@ export function addCompileOptions(cmd: Command): Command {
       [],
     );
 }
+
+/** `--shape x=1,3,224,224`, repeatable: concrete sizes for an input's symbolic dimensions. */
+export const SHAPE_OPTION = [
+  '--shape <name=dims>',
+  'concrete input sizes for symbolic dimensions, e.g. x=1,3,224,224; repeat per input',
+  (v: string, p: string[]) => [...p, v],
+  [] as string[],
+] as const;
+
+/** The `--shape` values as sizes by input name; a malformed one is a usage error. */
+export function parseShapes(values: readonly string[]): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const v of values) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(\d+(?:[,x]\d+)*)$/.exec(v);
+    if (!m) throw new CliError(`--shape needs NAME=D1,D2,... (e.g. x=1,3,224,224), not \`${v}\``, 2);
+    out[m[1]] = m[2].split(/[,x]/).map(Number);
+  }
+  return out;
+}
