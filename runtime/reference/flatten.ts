@@ -1,6 +1,6 @@
-import type { FlattenAttrs } from '../../compiler/ir/attrs.ts';
+import type { FlattenAttrs, ParameterAttrs } from '../../compiler/ir/attrs.ts';
 import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
-import { fail, showShape } from './checks.ts';
+import { expectShape, fail, requireParam, showShape } from './checks.ts';
 
 /** The shape nn.Flatten(start_dim, end_dim) gives: dims start..end (inclusive) merged into one. */
 export function flattenShape(shape: readonly number[], attrs: FlattenAttrs): number[] {
@@ -22,4 +22,12 @@ export function flatten(x: Tensor, attrs: FlattenAttrs): Tensor {
 /** nn.Identity forward (a copy, so callers never alias their input). */
 export function identity(x: Tensor): Tensor {
   return tensor(x.shape, x.data.slice());
+}
+
+/** A free parameter (nn.Parameter): no inputs, its value is the output. */
+export function parameter(inputs: readonly Tensor[], attrs: ParameterAttrs, value: Tensor | undefined): Tensor {
+  if (inputs.length !== 0) fail('parameter', `takes no inputs, got ${inputs.length}`);
+  const v = requireParam(value, 'parameter', 'value');
+  expectShape(v, attrs.shape, 'parameter', 'value');
+  return tensor(v.shape, v.data.slice());
 }

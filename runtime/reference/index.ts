@@ -5,25 +5,62 @@
 import type { OpAttrs, OpName, ParamName } from '../../compiler/ir/attrs.ts';
 import type { Dim } from '../../compiler/ir/dim.ts';
 import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
-import { adaptiveAvgpool2d } from './adaptive-pool.ts';
+import {
+  elu,
+  gelu,
+  hardsigmoid,
+  hardswish,
+  hardtanh,
+  leakyRelu,
+  mish,
+  prelu,
+  relu,
+  sigmoid,
+  silu,
+  tanh,
+} from './activations.ts';
+import { adaptiveAvgpool2d, adaptiveMaxpool2d } from './adaptive-pool.ts';
+import { binary, scalar } from './arithmetic.ts';
 import { batchnorm2d } from './batchnorm.ts';
 import { fail, requireParam, showShape } from './checks.ts';
 import { conv2d } from './conv2d.ts';
-import { flatten, identity } from './flatten.ts';
-import { leakyRelu, relu, sigmoid, tanh } from './activations.ts';
+import { flatten, identity, parameter } from './flatten.ts';
+import { channelShuffle, permute, reshape, slice } from './layout.ts';
 import { linear } from './linear.ts';
 import { add, concat } from './merge.ts';
+import { groupNorm, layerNorm } from './norm.ts';
+import { pad } from './pad.ts';
 import { avgpool2d, maxpool2d } from './pool.ts';
+import { reduce } from './reduce.ts';
 import { softmax } from './softmax.ts';
 
-export { adaptiveAvgpool2d, adaptiveBin } from './adaptive-pool.ts';
+export {
+  elu,
+  gelu,
+  hardsigmoid,
+  hardswish,
+  hardtanh,
+  leakyRelu,
+  mish,
+  prelu,
+  relu,
+  sigmoid,
+  silu,
+  tanh,
+} from './activations.ts';
+export { adaptiveAvgpool2d, adaptiveBin, adaptiveMaxpool2d } from './adaptive-pool.ts';
+export { binary, broadcastShape, broadcastStrides, scalar } from './arithmetic.ts';
 export { batchnorm2d, batchStats } from './batchnorm.ts';
 export { conv2d, convOutSize, padSource } from './conv2d.ts';
-export { flatten, flattenShape, identity } from './flatten.ts';
-export { leakyRelu, relu, sigmoid, tanh } from './activations.ts';
+export { erf } from './erf.ts';
+export { flatten, flattenShape, identity, parameter } from './flatten.ts';
+export { channelShuffle, permute, reshape, slice, stridesOf } from './layout.ts';
 export { linear } from './linear.ts';
 export { add, concat } from './merge.ts';
+export { groupNorm, layerNorm } from './norm.ts';
+export { pad, padSources } from './pad.ts';
 export { avgpool2d, maxpool2d, poolOutSize } from './pool.ts';
+export { reduce, reduceShape } from './reduce.ts';
 export { softmax } from './softmax.ts';
 
 export type OpParams = Partial<Record<ParamName, Tensor>>;
@@ -33,6 +70,11 @@ type Kernel<K extends OpName> = (attrs: OpAttrs[K], inputs: readonly Tensor[], p
 function only(op: string, inputs: readonly Tensor[]): Tensor {
   if (inputs.length !== 1) fail(op, `takes exactly 1 input, got ${inputs.length}`);
   return inputs[0];
+}
+
+function pair(op: string, inputs: readonly Tensor[]): [Tensor, Tensor] {
+  if (inputs.length !== 2) fail(op, `takes exactly 2 inputs, got ${inputs.length}`);
+  return [inputs[0], inputs[1]];
 }
 
 const kernels: { [K in OpName]: Kernel<K> } = {
@@ -51,9 +93,29 @@ const kernels: { [K in OpName]: Kernel<K> } = {
   add: (_a, xs) => add(xs),
   concat: (a, xs) => concat(xs, a),
   identity: (_a, xs) => identity(only('identity', xs)),
+  hardtanh: (a, xs) => hardtanh(only('hardtanh', xs), a),
+  hardswish: (_a, xs) => hardswish(only('hardswish', xs)),
+  hardsigmoid: (_a, xs) => hardsigmoid(only('hardsigmoid', xs)),
+  silu: (_a, xs) => silu(only('silu', xs)),
+  gelu: (a, xs) => gelu(only('gelu', xs), a),
+  elu: (a, xs) => elu(only('elu', xs), a),
+  mish: (_a, xs) => mish(only('mish', xs)),
+  prelu: (a, xs, p) => prelu(only('prelu', xs), a, requireParam(p.weight, 'prelu', 'weight')),
+  binary: (a, xs) => binary(...pair('binary', xs), a),
+  scalar: (a, xs) => scalar(only('scalar', xs), a),
+  reshape: (a, xs) => reshape(only('reshape', xs), a),
+  permute: (a, xs) => permute(only('permute', xs), a),
+  slice: (a, xs) => slice(only('slice', xs), a),
+  pad: (a, xs) => pad(only('pad', xs), a),
+  channel_shuffle: (a, xs) => channelShuffle(only('channel_shuffle', xs), a),
+  layer_norm: (a, xs, p) => layerNorm(only('layer_norm', xs), a, p),
+  group_norm: (a, xs, p) => groupNorm(only('group_norm', xs), a, p),
+  adaptive_maxpool2d: (a, xs) => adaptiveMaxpool2d(only('adaptive_maxpool2d', xs), a),
+  reduce: (a, xs) => reduce(only('reduce', xs), a),
+  parameter: (a, xs, p) => parameter(xs, a, p.value),
 };
 
-/** Runs one op on full-batch NCHW tensors; the output shape follows from attrs and input shapes. */
+/** Runs one op on full-batch tensors; the output shape follows from attrs and input shapes. */
 export function runOp<K extends OpName>(op: K, attrs: OpAttrs[K], inputs: Tensor[], params: OpParams): Tensor {
   const kernel: Kernel<K> | undefined = kernels[op];
   if (!kernel) fail(String(op), 'unknown op');
