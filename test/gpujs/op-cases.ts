@@ -514,7 +514,7 @@ export function normAndReduceCases(): OpCase[] {
       [7, 2],
     ],
     [
-      [3, 5, 6],
+      [3, 1, 5, 6],
       [2, 4],
     ],
   ] as const) {
