@@ -14,6 +14,9 @@ const activation = fc.constantFrom<Activation | null>(
   { kind: 'leaky_relu', negative_slope: 0.3 },
   { kind: 'sigmoid' },
   { kind: 'tanh' },
+  { kind: 'hardtanh', min_val: -0.5, max_val: 0.75 },
+  { kind: 'hardsigmoid' },
+  { kind: 'hardswish' },
 );
 const common = {
   residual: fc.boolean(),

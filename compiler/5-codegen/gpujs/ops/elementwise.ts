@@ -72,14 +72,16 @@ export function emitBinary(w: KernelWriter, step: PlanStep<'binary'>): void {
   w.line(`let v = ${a}[${ia}] ${OPERATOR[step.attrs.op]} ${b}[${ib}];`);
 }
 
-/** x op value, or value op x when reversed. */
+/** x op value, or value op x when reversed; the value rounded to float32 first, as PyTorch does. */
 export function emitScalar(w: KernelWriter, step: PlanStep<'scalar'>): void {
   const { op, value, reversed } = step.attrs;
   w.comment(reversed ? `${value} ${op} x` : `x ${op} ${value}`);
   const x = w.arg('x', 'buffer', step.inputs[0]);
   w.line('const i = this.thread.x;');
-  const c = num(value);
-  w.line(`let v = ${reversed ? `${c} ${OPERATOR[op]} ${x}[i]` : `${x}[i] ${OPERATOR[op]} ${c}`};`);
+  const c = num(Math.fround(value));
+  // value / x is reciprocal(x) * value in PyTorch (Tensor.__rtruediv__)
+  if (reversed && op === 'div') w.line(`let v = (1 / ${x}[i]) * ${c};`);
+  else w.line(`let v = ${reversed ? `${c} ${OPERATOR[op]} ${x}[i]` : `${x}[i] ${OPERATOR[op]} ${c}`};`);
 }
 
 /** A free parameter: its value, element by element. */
