@@ -52,6 +52,11 @@ export function padSources(n: number, before: number, after: number, mode: PadMo
 export function pad(x: Tensor, attrs: PadAttrs): Tensor {
   const rank = x.shape.length;
   if (rank < 2) fail('pad', `pads the last two dims, input ${showShape(x.shape)} has fewer`);
+  // torch 1.13's limits: its reflect/replicate kernels take (C, H, W) or (N, C, H, W), circular only the latter
+  const ranks = attrs.mode === 'circular' ? [4] : attrs.mode === 'constant' ? null : [3, 4];
+  if (ranks && !ranks.includes(rank)) {
+    fail('pad', `${attrs.mode} padding of two dims takes a ${ranks.join('-d or ')}-d input, got ${showShape(x.shape)}`);
+  }
   const H = x.shape[rank - 2];
   const W = x.shape[rank - 1];
   const [top, bottom, left, right] = attrs.pads;

@@ -69,12 +69,15 @@ export function cpuAndReference<K extends OpName>(
   return { got: createCpuExecutor(plan, weights).run(feeds).y, want: runPlanOnReference(plan, weights, feeds).y };
 }
 
-/** Largest |got - want|; Infinity when the lengths differ or a NaN meets a number (NaN matches NaN). */
+/**
+ * Largest |got - want|; Infinity when the lengths differ, a NaN meets a number or an infinity meets anything
+ * but itself (NaN matches NaN, and equal infinities match).
+ */
 export function maxAbsDiff(got: Float32Array, want: ArrayLike<number>): number {
   if (got.length !== want.length) return Infinity;
   let d = 0;
   for (let i = 0; i < got.length; i++) {
-    if (Number.isNaN(got[i]) && Number.isNaN(want[i])) continue;
+    if ((Number.isNaN(got[i]) && Number.isNaN(want[i])) || got[i] === want[i]) continue;
     const e = Math.abs(got[i] - want[i]);
     d = Number.isNaN(e) ? Infinity : Math.max(d, e);
   }

@@ -40,6 +40,11 @@ describe('refusals', () => {
     refuses('pad', pad([-2, 3, 0, 0], 'circular'), [[1, 1, 4, 5]], {}, /wrap past the 2 height entries/);
     refuses('pad', pad([-3, -2, 0, 0], 'constant'), [[1, 1, 4, 5]], {}, /leave a negative height/);
     refuses('pad', pad([1, 1, 1, 1], 'constant'), [[5]], {}, /last two dims/);
+    // the input ranks torch 1.13 takes for each mode
+    refuses('pad', pad([1, 1, 1, 1], 'reflect'), [[4, 5]], {}, /reflect padding of two dims takes a 3-d or 4-d input/);
+    refuses('pad', pad([1, 1, 1, 1], 'replicate'), [[1, 2, 1, 4, 5]], {}, /takes a 3-d or 4-d input/);
+    refuses('pad', pad([1, 1, 1, 1], 'circular'), [[3, 4, 5]], {}, /circular padding of two dims takes a 4-d input/);
+    expect(runOp('pad', pad([1, 1, 1, 1], 'constant'), [arange([4, 5])], {}).shape).toEqual([6, 7]);
   });
 
   it('data movement: bad permutations, ranges, reshapes, groups', () => {

@@ -82,19 +82,48 @@ export function kernelNames(step: PlanStep): KernelNames {
   return { out: 'out', inputs, residual: step.epilogue.residual !== null ? 'res' : null, params };
 }
 
-/** Statements that apply `act` to the local variable `v` in place. */
+/**
+ * Statements that apply `act` to the local variable `v` in place, with PyTorch's formulas (see
+ * runtime/reference/activations.ts): constants rounded to float32 first as PyTorch converts them, NaN kept.
+ * The exact GELU calls `erf`, which the kernel declares (erf.ts, `needsErf`).
+ */
 export function activationLines(act: Activation | null, v = 'v'): string[] {
   if (act === null) return [];
+  const f32 = (x: number) => num(Math.fround(x));
   switch (act.kind) {
     case 'relu':
       // `v < 0` keeps NaN as NaN, like torch.relu
       return [`if (${v} < 0) ${v} = 0;`];
     case 'leaky_relu':
-      return [`if (${v} < 0) ${v} *= ${num(act.negative_slope)};`];
+      return [`if (${v} < 0) ${v} *= ${f32(act.negative_slope)};`];
     case 'sigmoid':
       return [`${v} = 1 / (1 + Math.exp(-${v}));`];
     case 'tanh':
       return [`${v} = Math.tanh(${v});`];
+    case 'hardtanh':
+      // comparisons leave NaN alone, as torch.clamp does
+      return [
+        `if (${v} < ${f32(act.min_val)}) ${v} = ${f32(act.min_val)};`,
+        `else if (${v} > ${f32(act.max_val)}) ${v} = ${f32(act.max_val)};`,
+      ];
+    case 'hardswish':
+      // rounded step by step like PyTorch's float32 kernel
+      return [`${v} = Math.fround(${v} * Math.min(Math.max(Math.fround(${v} + 3), 0), 6)) / 6;`];
+    case 'hardsigmoid':
+      return [`${v} = Math.min(Math.max(Math.fround(${v} + 3), 0), 6) / 6;`];
+    case 'silu':
+      return [`${v} = ${v} / (1 + Math.exp(-${v}));`];
+    case 'gelu':
+      if (act.approximate === 'tanh') {
+        const beta = num(Math.sqrt(2 / Math.PI));
+        return [`${v} = 0.5 * ${v} * (1 + Math.tanh(${beta} * (${v} + ${num(0.044715)} * ${v} * ${v} * ${v})));`];
+      }
+      return [`${v} = ${v} * 0.5 * (1 + erf(${v} * ${num(Math.SQRT1_2)}));`];
+    case 'elu':
+      return [`if (!(${v} > 0)) ${v} = ${f32(act.alpha)} * Math.expm1(${v});`];
+    case 'mish':
+      // softplus is linear above PyTorch's threshold 20
+      return [`${v} = ${v} * Math.tanh(${v} > 20 ? ${v} : Math.log1p(Math.exp(${v})));`];
   }
 }
 

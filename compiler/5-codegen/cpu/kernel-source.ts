@@ -5,13 +5,19 @@
 import type { PlanStep } from '../../3-lower/plan.ts';
 import type { OpName } from '../../ir/attrs.ts';
 import { type KernelNames, indent, int, kernelNames } from './emit.ts';
+import { erfHelperLines, needsErf } from './erf.ts';
 import { safeComment } from './escape.ts';
+import { binaryLines, scalarLines } from './ops/arithmetic.ts';
 import { batchnormLines } from './ops/batchnorm.ts';
 import { concatLines } from './ops/concat.ts';
 import { conv2dLines } from './ops/conv2d.ts';
-import { activationOpLines, addLines, copyLines } from './ops/elementwise.ts';
+import { activationOf, activationOpLines, addLines, copyLines, parameterLines, preluLines } from './ops/elementwise.ts';
+import { channelShuffleLines, permuteLines, sliceLines } from './ops/layout.ts';
 import { linearLines } from './ops/linear.ts';
-import { adaptiveAvgpoolLines, avgpoolLines, maxpoolLines } from './ops/pool.ts';
+import { groupNormLines, layerNormLines } from './ops/norm.ts';
+import { padLines } from './ops/pad.ts';
+import { adaptiveAvgpoolLines, adaptiveMaxpoolLines, avgpoolLines, maxpoolLines } from './ops/pool.ts';
+import { reduceLines } from './ops/reduce.ts';
 import { softmaxLines } from './ops/softmax.ts';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -20,7 +26,8 @@ export function cpuKernelSource(step: PlanStep, fnName: string): string {
   if (!IDENTIFIER.test(fnName))
     throw new Error(`cpu codegen: kernel name ${JSON.stringify(fnName)} is not a plain identifier`);
   const k = kernelNames(step);
-  const body = kernelBody(step, k);
+  // the exact GELU's erf is declared inside the kernel, so each kernel's source runs on its own
+  const body = [...(needsErf(step) ? erfHelperLines() : []), ...kernelBody(step, k)];
   const params = [k.out, ...k.inputs, ...(k.residual === null ? [] : [k.residual]), ...Object.values(k.params)];
   return [...headerComment(step, k), `function ${fnName}(${params.join(', ')}) {`, ...indent(body), `}`].join('\n');
 }
@@ -56,16 +63,41 @@ function kernelBody(step: PlanStep, k: KernelNames): string[] {
     case 'batchnorm2d':
       return batchnormLines(step as PlanStep<'batchnorm2d'>, k);
     case 'relu':
-      return activationOpLines(step, k, { kind: 'relu' });
     case 'leaky_relu':
-      return activationOpLines(step, k, {
-        kind: 'leaky_relu',
-        negative_slope: (step as PlanStep<'leaky_relu'>).attrs.negative_slope,
-      });
     case 'sigmoid':
-      return activationOpLines(step, k, { kind: 'sigmoid' });
     case 'tanh':
-      return activationOpLines(step, k, { kind: 'tanh' });
+    case 'hardtanh':
+    case 'hardswish':
+    case 'hardsigmoid':
+    case 'silu':
+    case 'gelu':
+    case 'elu':
+    case 'mish':
+      return activationOpLines(step, k, activationOf(step));
+    case 'prelu':
+      return preluLines(step as PlanStep<'prelu'>, k);
+    case 'binary':
+      return binaryLines(step as PlanStep<'binary'>, k);
+    case 'scalar':
+      return scalarLines(step as PlanStep<'scalar'>, k);
+    case 'permute':
+      return permuteLines(step as PlanStep<'permute'>, k);
+    case 'slice':
+      return sliceLines(step as PlanStep<'slice'>, k);
+    case 'pad':
+      return padLines(step as PlanStep<'pad'>, k);
+    case 'channel_shuffle':
+      return channelShuffleLines(step as PlanStep<'channel_shuffle'>, k);
+    case 'layer_norm':
+      return layerNormLines(step as PlanStep<'layer_norm'>, k);
+    case 'group_norm':
+      return groupNormLines(step as PlanStep<'group_norm'>, k);
+    case 'adaptive_maxpool2d':
+      return adaptiveMaxpoolLines(step as PlanStep<'adaptive_maxpool2d'>, k);
+    case 'reduce':
+      return reduceLines(step as PlanStep<'reduce'>, k);
+    case 'parameter':
+      return parameterLines(step as PlanStep<'parameter'>, k);
     case 'linear':
       return linearLines(step as PlanStep<'linear'>, k);
     case 'softmax':
@@ -76,6 +108,7 @@ function kernelBody(step: PlanStep, k: KernelNames): string[] {
       return concatLines(step as PlanStep<'concat'>, k);
     case 'flatten':
     case 'identity':
+    case 'reshape':
       return copyLines(step, k);
     default: {
       const never: never = op;

@@ -1,6 +1,6 @@
 /**
- * Elementwise kernels: activations, add, and the pure copies (flatten, identity). All of them map flat
- * index i to flat index i, so the epilogue is applied right at the store.
+ * Elementwise kernels: activations, prelu, add, and the pure copies (flatten, identity, reshape, parameter).
+ * All of them map flat index i to flat index i, so the epilogue is applied right at the store.
  */
 import type { Activation, PlanStep } from '../../../3-lower/plan.ts';
 import {
@@ -11,6 +11,8 @@ import {
   hasEpilogue,
   indent,
   int,
+  lin,
+  requireParam,
   sizeOf,
 } from '../emit.ts';
 
@@ -45,7 +47,61 @@ export function addLines(step: PlanStep<'add'>, k: KernelNames): string[] {
   return mapLoop(step, k, [`let v = ${k.inputs.map((x) => `${x}[i]`).join(' + ')};`]);
 }
 
-/** flatten and identity: the row-major data is unchanged, only the shape differs. */
+/** The activation an activation op computes: its kind with its attributes. */
+export function activationOf(step: PlanStep): Activation {
+  switch (step.op) {
+    case 'relu':
+    case 'sigmoid':
+    case 'tanh':
+    case 'hardswish':
+    case 'hardsigmoid':
+    case 'silu':
+    case 'mish':
+      return { kind: step.op };
+    case 'leaky_relu':
+      return { kind: 'leaky_relu', ...(step as PlanStep<'leaky_relu'>).attrs };
+    case 'hardtanh':
+      return { kind: 'hardtanh', ...(step as PlanStep<'hardtanh'>).attrs };
+    case 'gelu':
+      return { kind: 'gelu', ...(step as PlanStep<'gelu'>).attrs };
+    case 'elu':
+      return { kind: 'elu', ...(step as PlanStep<'elu'>).attrs };
+    default:
+      throw new Error(`cpu codegen: ${JSON.stringify(step.op)} is not an activation`);
+  }
+}
+
+/** x > 0 ? x : w[c] * x with one weight, or one per channel (dim 1), as torch.nn.PReLU. */
+export function preluLines(step: PlanStep<'prelu'>, k: KernelNames): string[] {
+  const shape = step.inputShapes[0];
+  const P = step.attrs.num_parameters;
+  const w = requireParam(step, k, 'weight');
+  const C = shape.length >= 2 ? shape[1] : 1;
+  if (P !== 1 && P !== C)
+    throw new Error(`cpu codegen: prelu num_parameters ${P} does not match [${shape.join(', ')}]`);
+  const outer = P === 1 ? 1 : sizeOf(shape.slice(0, 2));
+  const inner = sizeOf(shape) / outer;
+  return [
+    `for (let q = 0; q < ${int(outer)}; q++) {`,
+    `  const a = ${P === 1 ? `${w}[0]` : `${w}[q % ${int(C)}]`}, base = ${lin('', 'q', inner)};`,
+    `  for (let i = base; i < ${lin('base', 1, inner)}; i++) {`,
+    `    const x = ${k.inputs[0]}[i];`,
+    `    let v = x > 0 ? x : a * x;`,
+    ...indent(epilogueLines(step.epilogue, k, 'i'), '    '),
+    `    ${k.out}[i] = v;`,
+    `  }`,
+    `}`,
+  ];
+}
+
+/** A free parameter: its value copied to the output. */
+export function parameterLines(step: PlanStep<'parameter'>, k: KernelNames): string[] {
+  const n = sizeOf(step.outputShape);
+  if (step.inputShapes.length !== 0) throw new Error(`cpu codegen: parameter takes no inputs`);
+  return [`${k.out}.set(${requireParam(step, k, 'value')});`, ...epiloguePass(step.epilogue, k, '0', int(n))];
+}
+
+/** flatten, identity and reshape: the row-major data is unchanged, only the shape differs. */
 export function copyLines(step: PlanStep, k: KernelNames): string[] {
   const n = checkSameSize(step);
   if (!hasEpilogue(step.epilogue)) return [`${k.out}.set(${k.inputs[0]});`];

@@ -1,5 +1,5 @@
 /**
- * Pooling kernels (maxpool2d, avgpool2d, adaptive_avgpool2d) with PyTorch's CPU semantics. Each output
+ * Pooling kernels (maxpool2d, avgpool2d, adaptive_avgpool2d, adaptive_maxpool2d) with PyTorch's CPU semantics. Each output
  * plane is computed independently; window bounds are clipped per output row/column so the innermost
  * loops run without checks.
  */
@@ -104,24 +104,51 @@ export function avgpoolLines(step: PlanStep<'avgpool2d'>, k: KernelNames): strin
 }
 
 export function adaptiveAvgpoolLines(step: PlanStep<'adaptive_avgpool2d'>, k: KernelNames): string[] {
-  const [N, C, H, W] = shape4(step.inputShapes[0], 'adaptive_avgpool2d input');
-  const [, , OH, OW] = shape4(step.outputShape, 'adaptive_avgpool2d output');
+  return adaptiveLines(step, k, 'avg');
+}
+
+/** Adaptive max pool over the same bins; NaN wins like PyTorch's kernel (`val > max || isnan(val)`). */
+export function adaptiveMaxpoolLines(step: PlanStep<'adaptive_maxpool2d'>, k: KernelNames): string[] {
+  return adaptiveLines(step, k, 'max');
+}
+
+function adaptiveLines(
+  step: PlanStep<'adaptive_avgpool2d' | 'adaptive_maxpool2d'>,
+  k: KernelNames,
+  mode: 'avg' | 'max',
+): string[] {
+  const [N, C, H, W] = shape4(step.inputShapes[0], `${step.op} input`);
+  const [, , OH, OW] = shape4(step.outputShape, `${step.op} output`);
   const [aoh, aow] = step.attrs.output_size;
-  if (aoh !== OH || aow !== OW)
-    throw new Error(`cpu codegen: adaptive_avgpool2d output_size does not match the output shape`);
+  if (aoh !== OH || aow !== OW) throw new Error(`cpu codegen: ${step.op} output_size does not match the output shape`);
   const X = k.inputs[0];
+  const window =
+    mode === 'avg'
+      ? [
+          `    let s = 0;`,
+          `    for (let h = hs; h < he; h++) {`,
+          `      const row = ${lin('xp', 'h', W)};`,
+          `      for (let w = ws; w < we; w++) s += ${X}[row + w];`,
+          `    }`,
+          `    let v = s / ((he - hs) * (we - ws));`,
+        ]
+      : [
+          `    let v = -Infinity;`,
+          `    for (let h = hs; h < he; h++) {`,
+          `      const row = ${lin('xp', 'h', W)};`,
+          `      for (let w = ws; w < we; w++) {`,
+          `        const t = ${X}[row + w];`,
+          `        if (t > v || t !== t) v = t;`,
+          `      }`,
+          `    }`,
+        ];
   // bins: start = floor(i*In/Out), end = ceil((i+1)*In/Out)
   return planes(N * C, H * W, OH * OW, [
     `for (let oh = 0; oh < ${int(OH)}; oh++) {`,
     `  const hs = ((oh * ${int(H)}) / ${int(OH)}) | 0, he = ((oh * ${int(H)} + ${int(H + OH - 1)}) / ${int(OH)}) | 0;`,
     `  for (let ow = 0; ow < ${int(OW)}; ow++) {`,
     `    const ws = ((ow * ${int(W)}) / ${int(OW)}) | 0, we = ((ow * ${int(W)} + ${int(W + OW - 1)}) / ${int(OW)}) | 0;`,
-    `    let s = 0;`,
-    `    for (let h = hs; h < he; h++) {`,
-    `      const row = ${lin('xp', 'h', W)};`,
-    `      for (let w = ws; w < we; w++) s += ${X}[row + w];`,
-    `    }`,
-    `    let v = s / ((he - hs) * (we - ws));`,
+    ...window,
     `    const o = ${lin(lin('op', 'oh', OW), 'ow', 1)};`,
     ...indent(epilogueLines(step.epilogue, k, 'o'), '    '),
     `    ${k.out}[o] = v;`,
