@@ -76,10 +76,14 @@ describe('wasm SIMD kernels of the new ops on random shapes', () => {
         );
         const n = out.reduce((x, y) => x * y, 1);
         const flat = a.reduce((x, y) => x * y, 1) === n && b.reduce((x, y) => x * y, 1) === n;
+        // the small operand repeats over planes of H*W, or over everything when it is one value
+        const simd = flat || (other.every((d) => d === 1) ? n : c.H * c.W) >= 4;
         if (flat) expect(r.describe).toMatch(/SIMD elementwise binary/);
-        else if (c.H * c.W >= 4) expect(r.describe).toMatch(/SIMD broadcast/);
+        else if (simd) expect(r.describe).toMatch(/SIMD broadcast/);
         else expect(r.describe).toMatch(/JavaScript/);
-        expect(worstRatio(r.got.data, r.want.data, ...EXACT), JSON.stringify(c)).toBe(0);
+        if (simd) expect(worstRatio(r.got.data, r.want.data, ...EXACT), JSON.stringify(c)).toBe(0);
+        // the cpu kernel applies the epilogue to its double result before rounding: one float32 rounding apart
+        else expect(worstRatio(r.got.data, r.want.data, 1e-7, 1e-6), JSON.stringify(c)).toBeLessThanOrEqual(1);
       }),
       { seed: 31, numRuns: 120 },
     );

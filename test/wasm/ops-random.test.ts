@@ -17,6 +17,10 @@ const activation = fc.constantFrom<Activation | null>(
   { kind: 'hardtanh', min_val: -0.5, max_val: 0.75 },
   { kind: 'hardsigmoid' },
   { kind: 'hardswish' },
+  { kind: 'silu' },
+  { kind: 'gelu', approximate: 'none' },
+  { kind: 'elu', alpha: 0.5 },
+  { kind: 'mish' },
 );
 const common = {
   residual: fc.boolean(),
