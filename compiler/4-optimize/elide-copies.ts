@@ -1,5 +1,6 @@
 /**
- * elide-copies: flatten and identity (also Dropout, the identity at inference) only copy the data;
+ * elide-copies: flatten, reshape (view, unflatten) and identity (also Dropout, the identity at
+ * inference) only copy the data;
  * row-major order is the same, only the shape differs. Their readers read the input buffer instead,
  * each with the shape it expects (steps carry their own inputShapes), and the copy step goes away.
  * A copy that is a model output becomes an alias: the output names the input buffer and keeps its
@@ -14,7 +15,7 @@ const NAME = 'elide-copies';
 
 export const elideCopies: PlanPass = {
   name: NAME,
-  why: 'flatten and identity copy bytes without changing them: read their input buffer instead (first, so the steps around them can fuse)',
+  why: 'flatten, reshape and identity copy bytes without changing them: read their input buffer instead (first, so the steps around them can fuse)',
   run(plan) {
     let current = plan;
     for (let i = findCopy(current); i >= 0; i = findCopy(current)) current = elide(current, i);
@@ -23,7 +24,9 @@ export const elideCopies: PlanPass = {
 };
 
 const isCopy = (s: PlanStep): boolean =>
-  (s.op === 'flatten' || s.op === 'identity') && s.epilogue.residual === null && s.epilogue.activation === null;
+  (s.op === 'flatten' || s.op === 'reshape' || s.op === 'identity') &&
+  s.epilogue.residual === null &&
+  s.epilogue.activation === null;
 
 function findCopy(plan: Plan): number {
   const g = new PlanGraph(plan);

@@ -1,7 +1,7 @@
 /**
- * fuse-activation: an activation whose input is produced by a conv, linear, BatchNorm, add or pooling
- * step (and read by nothing else) runs as that step's epilogue: applied to each value just before it
- * is stored, instead of in a second kernel over the whole tensor.
+ * fuse-activation: an activation whose input is produced by a conv, linear, BatchNorm, add, binary or
+ * scalar op, or pooling step (and read by nothing else) runs as that step's epilogue: applied to each
+ * value just before it is stored, instead of in a second kernel over the whole tensor.
  */
 import type { OpName } from '../ir/attrs.ts';
 import type { PlanStep } from '../3-lower/plan.ts';
@@ -20,6 +20,9 @@ const PRODUCERS: ReadonlySet<OpName> = new Set<OpName>([
   'maxpool2d',
   'avgpool2d',
   'adaptive_avgpool2d',
+  // elementwise with broadcasting: every backend's kernel applies the epilogue at each output element
+  'binary',
+  'scalar',
 ]);
 
 export const fuseActivation: PlanPass = {

@@ -2,6 +2,9 @@
  * fuse-residual: `add(conv(...), skip)` becomes the conv with `skip` added in its epilogue, so the
  * conv's output never makes a round trip through memory. The conv must feed only the add, and `skip`
  * must already be computed when the conv runs (steps are never reordered; otherwise nothing fuses).
+ * A binary add of two tensors of the output's shape (`x + conv(x)` in a value statement) is the same
+ * add; float addition is commutative, so the conv may be either operand. sub, mul, div and broadcasts
+ * are not an added residual and stay.
  */
 import type { PlanStep } from '../3-lower/plan.ts';
 import type { PlanPass } from './index.ts';
@@ -17,7 +20,7 @@ function findResidual(g: PlanGraph): Fusion | null {
   const steps = g.plan.steps;
   for (let i = 0; i < steps.length; i++) {
     const add = steps[i];
-    if (add.op !== 'add' || add.inputs.length !== 2 || add.epilogue.residual !== null) continue;
+    if (!isTwoWayAdd(add) || add.epilogue.residual !== null) continue;
     // of two candidate convs take the later one: the other operand is then surely computed already
     let best: { conv: PlanStep; j: number; skip: string } | null = null;
     for (const k of [0, 1]) {
@@ -43,4 +46,15 @@ function findResidual(g: PlanGraph): Fusion | null {
     return { step, replaced: [best.j, i], removedBuffers: [best.conv.output] };
   }
   return null;
+}
+
+/** An add of exactly two operands of one shape: the Add layer, or a binary add without broadcasting. */
+function isTwoWayAdd(step: PlanStep): boolean {
+  if (step.inputs.length !== 2) return false;
+  if (step.op === 'add') return true;
+  return (
+    step.op === 'binary' &&
+    (step as PlanStep<'binary'>).attrs.op === 'add' &&
+    step.inputShapes.every((s) => sameShape(s, step.outputShape))
+  );
 }

@@ -184,7 +184,11 @@ export function checkBackendLimits(plan: Plan, graph: Graph | null, backend: str
   return out;
 }
 
-/** Tensors a gpu.js kernel for `step` reads: its inputs, its parameters and a fused residual. */
-function kernelInputs(step: PlanStep): number {
+/**
+ * Tensors a gpu.js kernel for `step` reads: its inputs, its parameters and a fused residual. Every
+ * gpu.js kernel takes exactly these as arguments and nothing else (no constant textures), which the
+ * gpu.js tests hold for every op.
+ */
+export function kernelInputs(step: PlanStep): number {
   return step.inputs.length + Object.keys(step.params).length + (step.epilogue.residual !== null ? 1 : 0);
 }

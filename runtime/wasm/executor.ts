@@ -2,8 +2,8 @@
  * Runs a plan with the wasm backend in this process: generates the module (compiler/5-codegen/wasm),
  * compiles it, fills the packed parameters, and runs it through the shared runtime core
  * (instance.ts), optionally with helper threads sharing the memory (threads.ts). Steps without a
- * wasm kernel run their JavaScript CPU kernel on Float32Array views of the same memory, so nothing
- * is copied between steps.
+ * wasm kernel, and activations the wasm kernels leave out, run their JavaScript CPU kernel on
+ * Float32Array views of the same memory, so nothing is copied between steps.
  *
  * About `new Function`: the JavaScript kernels are the CPU backend's generated code (see
  * runtime/cpu/run-plan.ts for why that text is safe to evaluate).
@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import type { Plan } from '../../compiler/3-lower/plan.ts';
 import { kernelArgs } from '../../compiler/5-codegen/cpu/emit.ts';
 import { cpuKernelSource } from '../../compiler/5-codegen/cpu/kernel-source.ts';
+import { jsKernelSteps } from '../../compiler/5-codegen/wasm/js-kernels.ts';
 import { type WasmProgram, type WasmProgramOptions, wasmProgram } from '../../compiler/5-codegen/wasm/program.ts';
 import { bindParams } from '../plan-params.ts';
 import type { Tensor } from '../../compiler/ir/tensor.ts';
@@ -73,12 +74,10 @@ export async function createWasmExecutor(
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
 
   const jsSteps = new Map<number, JsStep>();
-  program.steps.forEach((s, i) => {
-    if (!s.phases.some((ph) => ph.kind === 'js-step')) return;
-    const step = plan.steps[i];
+  for (const [i, step] of jsKernelSteps(plan, program)) {
     const fn = new Function(`"use strict";\n${cpuKernelSource(step, `k${i}`)}\nreturn k${i};`)() as JsStep['fn'];
     jsSteps.set(i, { fn, args: kernelArgs(step) });
-  });
+  }
 
   const pool =
     threads > 1 ? await ThreadPool.start(module, memory, program.control, program.exports, threads - 1) : null;

@@ -4,7 +4,7 @@
  * parameters into the memory and turns the program's phases into calls, then runs them on feeds.
  * Threads are the caller's business: `parallel` may take over a wasm phase.
  */
-import type { Activation, PlanValue } from '../../compiler/3-lower/plan.ts';
+import type { PlanValue } from '../../compiler/3-lower/plan.ts';
 import type { KernelArg } from '../../compiler/5-codegen/cpu/emit.ts';
 import type { Phase } from '../../compiler/5-codegen/wasm/kernel.ts';
 import { fillPack } from '../../compiler/5-codegen/wasm/packs.ts';
@@ -13,7 +13,10 @@ import { sizeOf, tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 
 export type KernelFn = (lo: number, hi: number, tid: number) => void;
 
-/** A step that runs in JavaScript: the CPU kernel and what to call it with (kernelArgs order). */
+/**
+ * A step, or the activation of a step, that runs in JavaScript: the CPU kernel and what to call it
+ * with (kernelArgs order).
+ */
 export interface JsStep {
   readonly fn: (...arrays: Float32Array[]) => void;
   readonly args: readonly KernelArg[];
@@ -38,7 +41,7 @@ export interface RunnerParts {
   readonly exports: WebAssembly.Exports;
   /** parameter arrays by plan param key */
   readonly params: Readonly<Record<string, Float32Array>>;
-  /** the JavaScript kernels of js-step phases, by step index */
+  /** the JavaScript kernels of js-step and js-activation phases, by step index (js-kernels.ts) */
   readonly jsSteps: ReadonlyMap<number, JsStep>;
   /**
    * A runner for a wasm phase that may split it across threads, or null to run it on the calling
@@ -100,16 +103,13 @@ export function programRunner(parts: RunnerParts): ProgramRunner {
             }
           : () => fn(0, units, 0);
       }
-      case 'js-step': {
+      // a js-activation runs the CPU kernel of its activation in place on the step's output
+      case 'js-step':
+      case 'js-activation': {
         const js = parts.jsSteps.get(i);
-        if (!js) throw new Error(`wasm runtime: no JavaScript kernel for step ${i}`);
+        if (!js) throw new Error(`wasm runtime: no JavaScript kernel for step ${i} (${ph.kind})`);
         const args = js.args.map((a) => (a.kind === 'param' ? params[a.key] : view(a.buffer)));
         return () => js.fn(...args);
-      }
-      case 'js-activation': {
-        const out = view(layout.steps[i].output);
-        const act = ph.activation;
-        return () => applyActivation(out, act);
       }
     }
   };
@@ -167,14 +167,6 @@ export function programRunner(parts: RunnerParts): ProgramRunner {
       return { copyIn: inMs, steps, copyOut: lap() };
     },
   };
-}
-
-/** sigmoid and tanh exactly as the CPU kernels compute them (the others for completeness). */
-export function applyActivation(out: Float32Array, act: Activation): void {
-  if (act.kind === 'sigmoid') for (let i = 0; i < out.length; i++) out[i] = 1 / (1 + Math.exp(-out[i]));
-  else if (act.kind === 'tanh') for (let i = 0; i < out.length; i++) out[i] = Math.tanh(out[i]);
-  else if (act.kind === 'relu') for (let i = 0; i < out.length; i++) out[i] = Math.max(out[i], 0);
-  else for (let i = 0; i < out.length; i++) out[i] = out[i] < 0 ? out[i] * act.negative_slope : out[i];
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -35,6 +35,13 @@ const activation = fc.constantFrom<Activation | null>(
   { kind: 'leaky_relu', negative_slope: 0.1 },
   { kind: 'sigmoid' },
   { kind: 'tanh' },
+  { kind: 'hardtanh', min_val: -0.5, max_val: 0.75 },
+  { kind: 'hardsigmoid' },
+  { kind: 'hardswish' },
+  { kind: 'silu' },
+  { kind: 'gelu', approximate: 'none' },
+  { kind: 'elu', alpha: 0.5 },
+  { kind: 'mish' },
 );
 
 const convCase: fc.Arbitrary<ConvCase> = fc

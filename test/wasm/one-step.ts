@@ -2,27 +2,14 @@
  * One plan step on random data through the wasm executor and through the reference kernels
  * (runtime/reference: the oracle), with the step's epilogue applied to the reference result.
  */
-import type { Activation, PlanStep } from '../../compiler/3-lower/plan.ts';
+import type { PlanStep } from '../../compiler/3-lower/plan.ts';
 import type { OpName } from '../../compiler/ir/attrs.ts';
 import type { StepKernel } from '../../compiler/5-codegen/wasm/kernel.ts';
-import { add, leakyRelu, relu, runOp, sigmoid, tanh } from '../../runtime/reference/index.ts';
+import { add, runOp } from '../../runtime/reference/index.ts';
 import type { Tensor } from '../../compiler/ir/tensor.ts';
 import { createWasmExecutor } from '../../runtime/wasm/executor.ts';
 import { type OneStep, oneStepPlan, prng, randomTensor } from '../cpu-codegen/single-step.ts';
-
-export function applyActivation(t: Tensor, act: Activation | null): Tensor {
-  if (act === null) return t;
-  switch (act.kind) {
-    case 'relu':
-      return relu(t);
-    case 'leaky_relu':
-      return leakyRelu(t, { negative_slope: act.negative_slope });
-    case 'sigmoid':
-      return sigmoid(t);
-    case 'tanh':
-      return tanh(t);
-  }
-}
+import { applyActivation } from '../reference/plan-reference.ts';
 
 export interface WasmRunOptions {
   readonly threads?: number;
@@ -33,6 +20,8 @@ export interface WasmRunOptions {
   readonly kernel?: (step: PlanStep) => StepKernel;
   /** rewrites a random parameter (e.g. to keep a variance positive) */
   readonly adjust?: (name: string, data: Float32Array) => Float32Array;
+  /** rewrites a random input (x0, x1, ...), e.g. to keep divisors away from 0 */
+  readonly adjustInput?: (name: string, data: Float32Array) => Float32Array;
 }
 
 export interface StepResult {
@@ -48,7 +37,10 @@ export async function runOneStep<K extends OpName>(
   o: WasmRunOptions = {},
 ): Promise<StepResult> {
   const rnd = prng(seed);
-  const inputs = s.inputShapes.map((shape) => randomTensor(shape, rnd));
+  const inputs = s.inputShapes.map((shape, i) => {
+    const t = randomTensor(shape, rnd);
+    return o.adjustInput ? { shape: t.shape, data: o.adjustInput(`x${i}`, t.data) } : t;
+  });
   const params = Object.fromEntries(
     Object.entries(s.paramShapes ?? {}).map(([name, shape]) => {
       const t = randomTensor(shape, rnd);

@@ -3,12 +3,23 @@ import type { PlanStep } from '../../3-lower/plan.ts';
 import { emitEpilogueAndReturn } from './epilogue.ts';
 import { KernelWriter, kernelName, shapeText, sizeOf, type GpuJsKernelArg } from './kernel-writer.ts';
 import { emitConv2d } from './ops/conv2d.ts';
-import { emitAdaptiveAvgPool2d, emitAvgPool2d, emitMaxPool2d } from './ops/pools.ts';
+import { emitAdaptiveAvgPool2d, emitAdaptiveMaxPool2d, emitAvgPool2d, emitMaxPool2d } from './ops/pools.ts';
 import { emitBatchNorm2d } from './ops/batchnorm2d.ts';
 import { emitLinear } from './ops/linear.ts';
 import { emitSoftmax } from './ops/softmax.ts';
 import { emitConcat } from './ops/concat.ts';
-import { emitActivationOp, emitAdd, emitCopy } from './ops/elementwise.ts';
+import {
+  emitActivationOp,
+  emitAdd,
+  emitBinary,
+  emitCopy,
+  emitParameter,
+  emitPrelu,
+  emitScalar,
+} from './ops/elementwise.ts';
+import { emitChannelShuffle, emitPad, emitPermute, emitSlice } from './ops/movement.ts';
+import { emitGroupNorm, emitLayerNorm } from './ops/norms.ts';
+import { emitReduce } from './ops/reduce.ts';
 
 export type { GpuJsKernelArg } from './kernel-writer.ts';
 
@@ -43,6 +54,26 @@ const EMITTERS: { readonly [K in OpName]: (w: KernelWriter, step: PlanStep<K>) =
   add: emitAdd,
   concat: emitConcat,
   identity: emitCopy,
+  hardtanh: emitActivationOp,
+  hardswish: emitActivationOp,
+  hardsigmoid: emitActivationOp,
+  silu: emitActivationOp,
+  gelu: emitActivationOp,
+  elu: emitActivationOp,
+  mish: emitActivationOp,
+  prelu: emitPrelu,
+  binary: emitBinary,
+  scalar: emitScalar,
+  reshape: emitCopy,
+  permute: emitPermute,
+  slice: emitSlice,
+  pad: emitPad,
+  channel_shuffle: emitChannelShuffle,
+  layer_norm: emitLayerNorm,
+  group_norm: emitGroupNorm,
+  adaptive_maxpool2d: emitAdaptiveMaxPool2d,
+  reduce: emitReduce,
+  parameter: emitParameter,
 };
 
 /**

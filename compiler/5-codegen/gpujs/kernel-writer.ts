@@ -91,9 +91,14 @@ export function idiv(a: string, b: number): string {
  * Emits `const` lines that split the flat index `index` into one variable per dimension (row-major).
  * dims: [variable name, size] from outermost to innermost. Returns nothing; the variables are in scope.
  */
-export function emitDecode(w: KernelWriter, index: string, dims: readonly (readonly [string, number])[]): void {
+export function emitDecode(
+  w: KernelWriter,
+  index: string,
+  dims: readonly (readonly [string, number])[],
+  indent = 1,
+): void {
   if (dims.length === 1) {
-    w.line(`const ${dims[0][0]} = ${index};`);
+    w.line(`const ${dims[0][0]} = ${index};`, indent);
     return;
   }
   let rest = index;
@@ -101,10 +106,10 @@ export function emitDecode(w: KernelWriter, index: string, dims: readonly (reado
   for (let k = 0; k < dims.length - 1; k++) {
     const [name, size] = dims[k];
     stride /= size;
-    w.line(`const ${name} = ${idiv(rest, stride)};`);
+    w.line(`const ${name} = ${idiv(rest, stride)};`, indent);
     // the innermost variable is the last remainder itself
     const r = k === dims.length - 2 ? dims[k + 1][0] : `r_${name}`;
-    w.line(`const ${r} = ${rest} - ${name} * ${stride};`);
+    w.line(`const ${r} = ${rest} - ${name} * ${stride};`, indent);
     rest = r;
   }
 }

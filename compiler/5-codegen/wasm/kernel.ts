@@ -31,7 +31,10 @@ export type Phase =
   | { readonly kind: 'wasm'; readonly fn: string; readonly units: number; readonly cost: number }
   /** run the step with the JavaScript CPU kernel, on views into the wasm memory */
   | { readonly kind: 'js-step' }
-  /** apply an activation the wasm kernel left out (sigmoid, tanh) in place on the step's output */
+  /**
+   * apply an activation the wasm kernel left out (sigmoid, tanh, silu, gelu, elu, mish) in place on the
+   * step's output, with the CPU kernel of that activation (js-kernels.ts)
+   */
   | { readonly kind: 'js-activation'; readonly activation: Activation };
 
 export interface EmitContext {

@@ -1,11 +1,13 @@
 /**
  * The wasm parts of a generated module (`cnnc build --backend wasm`): the WebAssembly bytes as
- * base64, the program's layout as JSON, and the CPU kernels of the steps that run in JavaScript.
+ * base64, the program's layout as JSON, and the CPU kernels of the steps and activations that run in
+ * JavaScript.
  * A module is single-threaded and uses no relaxed SIMD, so it runs wherever WebAssembly SIMD does.
  */
 import type { Plan } from '../../3-lower/plan.ts';
 import { kernelArgs } from '../cpu/emit.ts';
 import { cpuKernelSource } from '../cpu/kernel-source.ts';
+import { jsKernelSteps } from './js-kernels.ts';
 import { wasmProgram } from './program.ts';
 
 export interface WasmModuleParts {
@@ -20,12 +22,11 @@ export function wasmModuleParts(plan: Plan): WasmModuleParts {
   const { bytes, ...layout } = program;
   const js: string[] = [];
   const entries: string[] = [];
-  program.steps.forEach((s, i) => {
-    if (!s.phases.some((ph) => ph.kind === 'js-step')) return;
+  for (const [i, step] of jsKernelSteps(plan, program)) {
     const name = `jsKernel${i}`;
-    js.push(cpuKernelSource(plan.steps[i], name));
-    entries.push(`[${i}, { fn: ${name}, args: ${JSON.stringify(kernelArgs(plan.steps[i]))} }]`);
-  });
+    js.push(cpuKernelSource(step, name));
+    entries.push(`[${i}, { fn: ${name}, args: ${JSON.stringify(kernelArgs(step))} }]`);
+  }
   const declarations = [
     `const WASM_BYTES = ${JSON.stringify(Buffer.from(bytes).toString('base64'))};`,
     // JSON is a JS expression; every user-written name inside it is a JSON string literal

@@ -144,3 +144,36 @@ function maxBin(size: number, out: number): number {
   }
   return m;
 }
+
+/** adaptive_max_pool2d: the max over the same bins as the adaptive average (every bin holds an element). */
+export function emitAdaptiveMaxPool2d(w: KernelWriter, step: PlanStep<'adaptive_maxpool2d'>): void {
+  const inShape = step.inputShapes[0];
+  const [H, W] = inShape.slice(-2);
+  const [OH, OW] = step.outputShape.slice(-2);
+  w.comment(`output_size ${OH}x${OW}`);
+  const x = w.arg('x', 'buffer', step.inputs[0]);
+  w.line('const i = this.thread.x;');
+  emitDecode(w, 'i', [
+    ['nc', inShape.slice(0, -2).reduce((a, b) => a * b, 1)],
+    ['oh', OH],
+    ['ow', OW],
+  ]);
+  w.line(`const xPlane = nc * ${H * W};`);
+  w.line(`const hs = Math.floor((oh * ${H} + 0.5) / ${OH});`);
+  w.line(`const he = Math.floor(((oh + 1) * ${H} + ${OH - 0.5}) / ${OH});`);
+  w.line(`const ws = Math.floor((ow * ${W} + 0.5) / ${OW});`);
+  w.line(`const we = Math.floor(((ow + 1) * ${W} + ${OW - 0.5}) / ${OW});`);
+  w.line(`let v = ${x}[xPlane + hs * ${W} + ws];`);
+  w.line(`for (let kh = 0; kh < ${maxBin(H, OH)}; kh++) {`);
+  w.line('const ih = hs + kh;', 2);
+  w.line('if (ih < he) {', 2);
+  w.line(`for (let kw = 0; kw < ${maxBin(W, OW)}; kw++) {`, 3);
+  w.line('const iw = ws + kw;', 4);
+  w.line('if (iw < we) {', 4);
+  w.line(`const t = ${x}[xPlane + ih * ${W} + iw];`, 5);
+  w.line('if (t > v) { v = t; }', 5);
+  w.line('}', 4);
+  w.line('}', 3);
+  w.line('}', 2);
+  w.line('}');
+}

@@ -1,35 +1,62 @@
 /**
  * Elementwise kernels in SIMD, each with the step's epilogue fused into the store:
- * - relu, leaky_relu, add (any number of inputs, summed left to right like the CPU kernel), and the
- *   copies identity and flatten: one pass over the flat buffers, four floats per vector. A work unit
- *   is a chunk of CHUNK floats. The last vector may run up to three floats past the end of the
- *   buffers: every region of the memory is followed by slack that nothing else uses (program.ts).
+ * - the SIMD activations as steps (relu, leaky_relu, hardtanh, hardsigmoid, hardswish), add (any
+ *   number of inputs, summed left to right like the CPU kernel), binary ops of equal shapes, scalar
+ *   ops, and the copies identity, flatten and reshape: one pass over the flat buffers, four floats
+ *   per vector. A work unit is a chunk of CHUNK floats. The last vector may run up to three floats
+ *   past the end of the buffers: every region of the memory is followed by slack that nothing else
+ *   uses (program.ts).
  * - batchnorm2d in eval mode: y = x * scale[c] + shift[c], with scale and shift folded from the
  *   running statistics at load time. A work unit is one (batch item, channel) plane; a plane's last
  *   1-3 floats use lane stores so planes can be split across threads.
+ * add, sub, mul and div of two float32 values are exact in both (the CPU kernels' double result of
+ * float32 operands rounds to the correctly rounded float32 one), so these kernels match them bit for bit.
  */
+import { activationOf } from '../../../4-optimize/activations.ts';
 import type { Activation, Epilogue, PlanStep } from '../../../3-lower/plan.ts';
+import type { BinaryOp } from '../../../ir/attrs.ts';
 import type { Func } from '../encoder.ts';
 import type { EmitContext, PackRequest, Phase, StepKernel } from '../kernel.ts';
 import { forEachUnit, ifAnyUnits, unitFunction } from './loops.ts';
-import { splitEpilogue, storeWithEpilogue, vecActivation, vecEpilogue } from './simd.ts';
+import { splitEpilogue, storeWithEpilogue, vecActivation, vecEpilogue, wasmActivation } from './simd.ts';
 
 const CHUNK = 4096;
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-/** The op's own activation (relu / leaky relu steps), or null for add and the copies. */
+/** Emits the f32x4 instruction of a binary op (operands on the stack: left, then right). */
+export function vecBinary(f: Func, op: BinaryOp): void {
+  if (op === 'add') f.f32x4Add();
+  else if (op === 'sub') f.f32x4Sub();
+  else if (op === 'mul') f.f32x4Mul();
+  else f.f32x4Div();
+}
+
+/** How a flat elementwise kernel makes each vector from its inputs (before the op's own activation). */
+type Combine =
+  | { readonly kind: 'sum' }
+  | { readonly kind: 'binary'; readonly op: BinaryOp }
+  | { readonly kind: 'scalar'; readonly op: BinaryOp; readonly value: number; readonly reversed: boolean };
+
+function combineOf(step: PlanStep): Combine {
+  if (step.op === 'binary') return { kind: 'binary', op: (step as PlanStep<'binary'>).attrs.op };
+  if (step.op === 'scalar') return { kind: 'scalar', ...(step as PlanStep<'scalar'>).attrs };
+  return { kind: 'sum' };
+}
+
+/** The op's own activation (activation steps), or null for add, binary, scalar and the copies. */
 function opActivation(step: PlanStep): Activation | null {
-  if (step.op === 'relu') return { kind: 'relu' };
-  if (step.op === 'leaky_relu')
-    return { kind: 'leaky_relu', negative_slope: (step as PlanStep<'leaky_relu'>).attrs.negative_slope };
-  return null;
+  const act = activationOf(step);
+  if (act !== null && !wasmActivation(act)) throw new Error(`wasm codegen: ${step.op} has no SIMD elementwise kernel`);
+  return act;
 }
 
 export function elementwiseKernel(step: PlanStep): StepKernel {
   const n = sizeOf(step.outputShape);
   for (const s of step.inputShapes)
     if (sizeOf(s) !== n) throw new Error(`wasm codegen: ${step.op} input size differs from its output`);
+  const act = opActivation(step);
+  const combine = combineOf(step);
   const { inWasm: ep, after } = splitEpilogue(step.epilogue);
   return {
     describe: `SIMD elementwise ${step.op}`,
@@ -40,7 +67,7 @@ export function elementwiseKernel(step: PlanStep): StepKernel {
       const fn = ctx.name(step.op);
       const inputs = step.inputs.map((b) => ctx.buffer(b));
       const res = step.epilogue.residual === null ? null : ctx.buffer(step.epilogue.residual);
-      ctx.mod.addFunction(elementwiseFunction(n, inputs, ctx.buffer(step.output), res, opActivation(step), ep), fn);
+      ctx.mod.addFunction(elementwiseFunction(n, inputs, ctx.buffer(step.output), res, combine, act, ep), fn);
       return [{ kind: 'wasm', fn, units: Math.ceil(n / CHUNK), cost: n * (inputs.length + 1) }, ...after];
     },
   };
@@ -51,6 +78,7 @@ function elementwiseFunction(
   inputs: readonly number[],
   out: number,
   res: number | null,
+  combine: Combine,
   act: Activation | null,
   ep: Epilogue,
 ): Func {
@@ -61,6 +89,10 @@ function elementwiseFunction(
   const v = f.local('v128');
   const tmp = f.local('v128');
   const bytes = Math.ceil(n / 4) * 16;
+  const load = (addr: number) => {
+    f.localGet(p);
+    f.v128Load(addr, 0);
+  };
   ifAnyUnits(frame, () => {
     // byte range [lo * CHUNK * 4, min(hi * CHUNK * 4, bytes)), relative to each buffer
     f.localGet(lo);
@@ -75,11 +107,24 @@ function elementwiseFunction(
     f.i32GtU();
     f.if(() => f.setI32(end, bytes));
     f.loop(() => {
-      inputs.forEach((addr, k) => {
-        f.localGet(p);
-        f.v128Load(addr, 0);
-        if (k > 0) f.f32x4Add();
-      });
+      if (combine.kind === 'scalar' && combine.reversed && combine.op === 'div') {
+        // value / x is reciprocal(x) * value in PyTorch (Tensor.__rtruediv__), rounded twice
+        f.f32x4Const(1);
+        load(inputs[0]);
+        f.f32x4Div();
+        f.f32x4Const(combine.value);
+        f.f32x4Mul();
+      } else if (combine.kind === 'scalar') {
+        if (combine.reversed) f.f32x4Const(combine.value);
+        load(inputs[0]);
+        if (!combine.reversed) f.f32x4Const(combine.value);
+        vecBinary(f, combine.op);
+      } else {
+        inputs.forEach((addr, k) => {
+          load(addr);
+          if (k > 0) vecBinary(f, combine.kind === 'binary' ? combine.op : 'add');
+        });
+      }
       vecActivation(f, act, tmp);
       f.localSet(v);
       f.localGet(p);

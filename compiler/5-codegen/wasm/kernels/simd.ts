@@ -56,9 +56,23 @@ export function tileStep(
   }
 }
 
-/** Activations computed inside wasm; the others (sigmoid, tanh) run as a JavaScript pass afterwards. */
+/**
+ * Activations computed inside wasm: those made of compares, min/max, add, mul and div, each step
+ * rounded to float32 exactly as the CPU kernels and PyTorch round it. The others (sigmoid, tanh,
+ * silu, gelu, elu, mish) run as a JavaScript pass afterwards.
+ */
 export function wasmActivation(act: Activation | null): boolean {
-  return act === null || act.kind === 'relu' || act.kind === 'leaky_relu';
+  if (act === null) return true;
+  switch (act.kind) {
+    case 'relu':
+    case 'leaky_relu':
+    case 'hardtanh':
+    case 'hardsigmoid':
+    case 'hardswish':
+      return true;
+    default:
+      return false;
+  }
 }
 
 /**
@@ -70,42 +84,69 @@ export function splitEpilogue(ep: Epilogue): { inWasm: Epilogue; after: Phase[] 
   return { inWasm: { ...ep, activation: null }, after: [{ kind: 'js-activation', activation: ep.activation! }] };
 }
 
-/** Emits `relu()` or `leaky(slope)` for the activation, nothing for none; the others are not computed in wasm. */
-function byActivation(act: Activation | null, relu: () => void, leaky: (slope: number) => void): void {
-  if (act === null) return;
-  if (act.kind === 'relu') relu();
-  else if (act.kind === 'leaky_relu') leaky(act.negative_slope);
-  else throw new Error(`wasm codegen: activation ${act.kind} is not computed in wasm`);
+function notInWasm(act: Activation): never {
+  throw new Error(`wasm codegen: activation ${act.kind} is not computed in wasm`);
 }
 
 /**
  * Applies `act` to the f32x4 on top of the stack, matching the CPU kernels lane by lane:
- * relu is `v < 0 ? 0 : v` (keeps NaN and -0), which is exactly pmax(v, 0);
- * leaky relu is `v < 0 ? v * s : v` as a bitselect. `tmp` is a v128 scratch local.
+ * - relu is `v < 0 ? 0 : v` (keeps NaN and -0), which is exactly pmax(v, 0);
+ * - leaky relu is `v < 0 ? v * s : v` as a bitselect;
+ * - hardtanh is pmin(pmax(v, lo), hi): pmax(v, c) = v < c ? c : v keeps NaN, as clamp does;
+ * - hardsigmoid relu6(v + 3) / 6 and hardswish v * relu6(v + 3) / 6, each operation rounded to
+ *   float32 in PyTorch's order (a division, not a multiplication by 1/6).
+ * `tmp` is a v128 scratch local.
  */
 export function vecActivation(f: Func, act: Activation | null, tmp: Local): void {
-  byActivation(
-    act,
-    () => {
+  if (act === null) return;
+  const clamp = (lo: number, hi: number) => {
+    f.f32x4Const(lo);
+    f.f32x4Pmax();
+    f.f32x4Const(hi);
+    f.f32x4Pmin();
+  };
+  switch (act.kind) {
+    case 'relu':
       f.f32x4Const(0);
       f.f32x4Pmax();
-    },
-    (slope) => {
+      return;
+    case 'leaky_relu':
       f.localTee(tmp);
-      f.f32x4Const(slope);
+      f.f32x4Const(act.negative_slope);
       f.f32x4Mul();
       f.localGet(tmp);
       f.localGet(tmp);
       f.f32x4Const(0);
       f.f32x4Lt();
       f.v128Bitselect();
-    },
-  );
+      return;
+    case 'hardtanh':
+      clamp(act.min_val, act.max_val);
+      return;
+    case 'hardsigmoid':
+    case 'hardswish':
+      if (act.kind === 'hardswish') f.localTee(tmp);
+      f.f32x4Const(3);
+      f.f32x4Add();
+      clamp(0, 6);
+      if (act.kind === 'hardswish') {
+        f.localGet(tmp);
+        f.f32x4Mul();
+      }
+      f.f32x4Const(6);
+      f.f32x4Div();
+      return;
+    default:
+      notInWasm(act);
+  }
 }
+
+/** One f32 scratch local per function, for the scalar hardswish. */
+const scalarTemps = new WeakMap<Func, Local>();
 
 /**
  * The epilogue on an f32 value held in local `v` (f32): v += residual (loaded from `resAddr` + offset
- * if given), then the activation. Leaves the result in `v`.
+ * if given), then the activation, lane for lane what vecActivation computes. Leaves the result in `v`.
  */
 export function scalarEpilogue(f: Func, ep: Epilogue, v: Local, res: ResidualAt | null): void {
   if (res !== null) {
@@ -115,26 +156,72 @@ export function scalarEpilogue(f: Func, ep: Epilogue, v: Local, res: ResidualAt 
     f.f32Add();
     f.localSet(v);
   }
-  // v = select(negative, v, v < 0), `negative` pushing 0 (relu) or v * slope (leaky relu)
-  const belowZero = (negative: () => void): void => {
-    negative();
-    f.localGet(v);
-    f.localGet(v);
-    f.f32Const(0);
-    f.f32Lt();
+  const act = ep.activation;
+  if (act === null) return;
+  // x = select(replacement, x, test): `replacement` and `test` push an f32 and an i32
+  const replaceIf = (x: Local, replacement: () => void, test: () => void): void => {
+    replacement();
+    f.localGet(x);
+    test();
     f.select();
-    f.localSet(v);
+    f.localSet(x);
   };
-  byActivation(
-    ep.activation,
-    () => belowZero(() => f.f32Const(0)),
-    (slope) =>
-      belowZero(() => {
-        f.localGet(v);
-        f.f32Const(slope);
-        f.f32Mul();
-      }),
-  );
+  const below = (x: Local, c: number) => () => {
+    f.localGet(x);
+    f.f32Const(c);
+    f.f32Lt();
+  };
+  const above = (x: Local, c: number) => () => {
+    f.f32Const(c);
+    f.localGet(x);
+    f.f32Lt();
+  };
+  // pmax(x, lo) then pmin(x, hi), as vecActivation
+  const clamp = (x: Local, lo: number, hi: number) => {
+    replaceIf(x, () => f.f32Const(lo), below(x, lo));
+    replaceIf(x, () => f.f32Const(hi), above(x, hi));
+  };
+  switch (act.kind) {
+    case 'relu':
+      replaceIf(v, () => f.f32Const(0), below(v, 0));
+      return;
+    case 'leaky_relu':
+      replaceIf(
+        v,
+        () => {
+          f.localGet(v);
+          f.f32Const(act.negative_slope);
+          f.f32Mul();
+        },
+        below(v, 0),
+      );
+      return;
+    case 'hardtanh':
+      clamp(v, act.min_val, act.max_val);
+      return;
+    case 'hardsigmoid':
+    case 'hardswish': {
+      let h = scalarTemps.get(f);
+      if (h === undefined) {
+        h = f.local('f32');
+        scalarTemps.set(f, h);
+      }
+      f.localGet(v);
+      f.f32Const(3);
+      f.f32Add();
+      f.localSet(h);
+      clamp(h, 0, 6);
+      if (act.kind === 'hardswish') f.localGet(v);
+      f.localGet(h);
+      if (act.kind === 'hardswish') f.f32Mul();
+      f.f32Const(6);
+      f.f32Div();
+      f.localSet(v);
+      return;
+    }
+    default:
+      notInWasm(act);
+  }
 }
 
 /**

@@ -1,0 +1,3 @@
+import { opsSuite } from './ops-suite.ts';
+
+opsSuite('cpu');
