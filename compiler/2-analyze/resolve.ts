@@ -853,6 +853,8 @@ export class Resolver {
       for (const t of stmt.targets)
         if (!frame.values.has(t.name) && !frame.statics.has(t.name))
           frame.setValue(t.name, { kind: 'tensor', id: '', span: t.span });
+      // the chain stands for no node either, so what reads it is skipped, not checked on a wrong value
+      frame.previous = '';
       return;
     }
     if (stmt.targets.length === 1) {
