@@ -1,9 +1,9 @@
 /**
- * Raised when a tensor file (safetensors, npy) is malformed or hostile. The message always names the
+ * Raised when a tensor file (safetensors, .pt/.pth, npy) is malformed or hostile. The message always names the
  * file (`source`), the tensor key where one is involved, and the specific problem.
  */
 export class TensorFileError extends Error {
-  override readonly name = 'TensorFileError';
+  override readonly name: string = 'TensorFileError';
   readonly source: string;
   readonly key: string | undefined;
 
