@@ -1,3 +1,5 @@
+import { shown } from './shown.ts';
+
 /**
  * Raised when a tensor file (safetensors, .pt/.pth, npy) is malformed or hostile. The message always names the
  * file (`source`), the tensor key where one is involved, and the specific problem.
@@ -8,7 +10,7 @@ export class TensorFileError extends Error {
   readonly key: string | undefined;
 
   constructor(source: string, problem: string, key?: string) {
-    super(key === undefined ? `${source}: ${problem}` : `${source}: tensor "${key}": ${problem}`);
+    super(key === undefined ? `${source}: ${problem}` : `${source}: tensor "${shown(key, 200)}": ${problem}`);
     this.source = source;
     this.key = key;
   }

@@ -9,6 +9,7 @@
 import { DTYPE_BYTES, type StoredTensor, TORCH_DTYPE_NAMES } from '../stored-tensor.ts';
 import { TensorFileError } from '../tensor-file-error.ts';
 import { PyDict, type PyGlobal, PyList, PyStorage, PyTensor, PyTuple, type PyValue, pyTypeName } from './py-values.ts';
+import { shown } from '../shown.ts';
 
 /** torch's limit on dimensions. */
 const MAX_DIMS = 64;
@@ -95,7 +96,7 @@ export function materialize(t: PyTensor, key: string, source: string, budget: Co
   const storage = t.storage;
   const bytes = storage.bytes;
   const { dtype } = storage;
-  if (!bytes) return fail(`its storage \`${storage.key}\` has no data in the file`);
+  if (!bytes) return fail(`its storage \`${shown(storage.key)}\` has no data in the file`);
   const es = DTYPE_BYTES[dtype];
   let count = 1;
   for (const d of t.size) {

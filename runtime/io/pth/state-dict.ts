@@ -7,6 +7,7 @@ import type { StoredTensor } from '../stored-tensor.ts';
 import { TensorFileError } from '../tensor-file-error.ts';
 import { type CopyBudget, materialize } from './rebuild.ts';
 import { PyDict, PyTensor, type PyValue, pyTypeName } from './py-values.ts';
+import { shown } from '../shown.ts';
 
 /** Where training scripts put the model's state dict, in the order they are tried. */
 export const NESTED_STATE_DICT_KEYS = ['state_dict', 'model_state_dict', 'model'] as const;
@@ -33,7 +34,7 @@ export function findStateDict(top: PyValue, source: string, budget: CopyBudget):
   }
   const found = [...top.entries.values()]
     .slice(0, 12)
-    .map(({ key, value }) => `${typeof key === 'string' ? `\`${key}\`` : String(key)} (${pyTypeName(value)})`);
+    .map(({ key, value }) => `${typeof key === 'string' ? `\`${shown(key)}\`` : String(key)} (${pyTypeName(value)})`);
   const more = top.entries.size > 12 ? `, ... (${top.entries.size} in all)` : '';
   return fail(
     `holds no state dict: the saved dict has ${found.length ? `keys ${found.join(', ')}${more}` : 'no keys'}; cnnc reads a dict of tensors, or one under ${NESTED_STATE_DICT_KEYS.map((k) => `\`${k}\``).join(', ')}`,

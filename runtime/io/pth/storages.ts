@@ -7,6 +7,7 @@ import { DTYPE_BYTES } from '../stored-tensor.ts';
 import { TensorFileError } from '../tensor-file-error.ts';
 import { storageDtype } from './allow-list.ts';
 import { PyGlobal, PyStorage, PyTuple, type PyValue, pyTypeName } from './py-values.ts';
+import { shown } from '../shown.ts';
 
 /** The storages a pickle names, by key; the same key always means the same storage. */
 export class StorageTable {
@@ -30,7 +31,7 @@ export class StorageTable {
     if ('refused' in dtype) return fail(dtype.refused);
     if (typeof key !== 'string') return fail(`its key is a ${pyTypeName(key)}, not a str`);
     if (typeof numelValue !== 'bigint' || numelValue < 0n || numelValue > BigInt(Number.MAX_SAFE_INTEGER))
-      return fail(`storage \`${key}\` has an element count of ${pyTypeName(numelValue)} ${String(numelValue)}`);
+      return fail(`storage \`${shown(key)}\` has an element count of ${pyTypeName(numelValue)} ${String(numelValue)}`);
     const numel = Number(numelValue);
     const existing = this.byKey.get(key);
     let root = existing;
@@ -38,7 +39,7 @@ export class StorageTable {
       root = new PyStorage(key, dtype.dtype, numel);
       this.byKey.set(key, root);
     } else if (root.dtype !== dtype.dtype || root.numel !== numel) {
-      fail(`storage \`${key}\` is named twice with different dtypes or sizes`);
+      fail(`storage \`${shown(key)}\` is named twice with different dtypes or sizes`);
     }
     const view = legacy ? items[5] : null;
     if (view === null) return root;
@@ -48,13 +49,13 @@ export class StorageTable {
   /** A legacy storage view: (view key, offset, size) in elements of the root storage. */
   private viewOf(root: PyStorage, view: PyValue, fail: (problem: string) => never): PyStorage {
     if (!(view instanceof PyTuple) || view.items.length !== 3)
-      return fail(`the view of storage \`${root.key}\` is not (key, offset, size)`);
+      return fail(`the view of storage \`${shown(root.key)}\` is not (key, offset, size)`);
     const [key, offset, size] = view.items;
     if (typeof key !== 'string' || typeof offset !== 'bigint' || typeof size !== 'bigint' || offset < 0n || size < 0n)
-      return fail(`the view of storage \`${root.key}\` is not (key, offset, size)`);
+      return fail(`the view of storage \`${shown(root.key)}\` is not (key, offset, size)`);
     if (offset + size > BigInt(root.numel))
       return fail(
-        `the view \`${key}\` (offset ${offset}, ${size} elements) runs past storage \`${root.key}\` of ${root.numel}`,
+        `the view \`${shown(key)}\` (offset ${offset}, ${size} elements) runs past storage \`${shown(root.key)}\` of ${root.numel}`,
       );
     const existing = this.byKey.get(key);
     if (existing) return existing;
@@ -69,7 +70,7 @@ export class StorageTable {
     if (bytes.length !== want)
       throw new TensorFileError(
         this.source,
-        `storage \`${storage.key}\` (${where}) has ${bytes.length} bytes, but its ${storage.numel} elements of ${storage.dtype} need ${want}`,
+        `storage \`${shown(storage.key)}\` (${where}) has ${bytes.length} bytes, but its ${storage.numel} elements of ${storage.dtype} need ${want}`,
       );
     storage.bytes = bytes;
   }

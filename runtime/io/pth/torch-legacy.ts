@@ -11,6 +11,7 @@ import { type FoundStateDict, findStateDict } from './state-dict.ts';
 import { callAllowed } from './rebuild.ts';
 import { StorageTable } from './storages.ts';
 import { unpickle } from './unpickler.ts';
+import { shown } from '../shown.ts';
 
 export const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001n;
@@ -56,16 +57,18 @@ export function readTorchLegacy(bytes: Uint8Array, source: string): FoundStateDi
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (const key of (keys as PyList).items as string[]) {
     const storage = storages.byKey.get(key);
-    if (!storage || storage.view) fail(`the storage list names \`${key}\`, which no tensor uses`);
-    if (seen.has(key)) fail(`the storage list names \`${key}\` twice`);
+    if (!storage || storage.view) fail(`the storage list names \`${shown(key)}\`, which no tensor uses`);
+    if (seen.has(key)) fail(`the storage list names \`${shown(key)}\` twice`);
     seen.add(key);
-    if (at + 8 > bytes.length) fail(`the file ends before storage \`${key}\` (truncated?)`);
+    if (at + 8 > bytes.length) fail(`the file ends before storage \`${shown(key)}\` (truncated?)`);
     const count = view.getBigUint64(at, true);
     if (count !== BigInt(storage!.numel))
-      fail(`storage \`${key}\` says ${count} elements in the data, ${storage!.numel} in the pickle`);
+      fail(`storage \`${shown(key)}\` says ${count} elements in the data, ${storage!.numel} in the pickle`);
     const length = storage!.numel * DTYPE_BYTES[storage!.dtype];
     if (at + 8 + length > bytes.length)
-      fail(`storage \`${key}\` needs ${length} bytes at offset ${at + 8}, past the end of the file (truncated?)`);
+      fail(
+        `storage \`${shown(key)}\` needs ${length} bytes at offset ${at + 8}, past the end of the file (truncated?)`,
+      );
     storages.attach(storage!, bytes.subarray(at + 8, at + 8 + length), `at offset ${at + 8}`);
     at += 8 + length;
   }

@@ -10,6 +10,7 @@ import { callAllowed } from './rebuild.ts';
 import { StorageTable } from './storages.ts';
 import { unpickle } from './unpickler.ts';
 import { readZip } from './zip.ts';
+import { shown } from '../shown.ts';
 
 export function readTorchZip(bytes: Uint8Array, source: string): FoundStateDict {
   const fail = (problem: string): never => {
@@ -25,14 +26,14 @@ export function readTorchZip(bytes: Uint8Array, source: string): FoundStateDict 
   if (zip.entries.has(record('constants.pkl')))
     fail('a TorchScript archive (torch.jit.save) is not read: save model.state_dict() with torch.save');
   if (!zip.entries.has(record('data.pkl')))
-    fail(`a zip archive without \`${record('data.pkl')}\`: not a torch.save file`);
+    fail(`a zip archive without \`${shown(record('data.pkl'))}\`: not a torch.save file`);
   if (zip.entries.has(record('byteorder'))) {
     const order = new TextDecoder().decode(zip.read(record('byteorder'))).trim();
     if (order === 'big') fail('the tensors are big-endian (byteorder `big`); only little-endian files are read');
-    if (order !== 'little') fail(`byteorder record says \`${order.slice(0, 40)}\`, not \`little\``);
+    if (order !== 'little') fail(`byteorder record says \`${shown(order, 40)}\`, not \`little\``);
   }
 
-  const what = record('data.pkl');
+  const what = shown(record('data.pkl'));
   const storages = new StorageTable(source, what);
   const { value } = unpickle(zip.read(what), 0, {
     source,
@@ -42,8 +43,8 @@ export function readTorchZip(bytes: Uint8Array, source: string): FoundStateDict 
       const storage = storages.load(pid, false);
       if (!storage.bytes) {
         const name = record(`data/${storage.key}`);
-        if (!zip.entries.has(name)) fail(`storage \`${storage.key}\` has no record \`${name}\``);
-        storages.attach(storage, zip.read(name), `\`${name}\``);
+        if (!zip.entries.has(name)) fail(`storage \`${shown(storage.key)}\` has no record \`${shown(name)}\``);
+        storages.attach(storage, zip.read(name), `\`${shown(name)}\``);
       }
       return storage;
     },

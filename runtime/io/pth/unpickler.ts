@@ -14,6 +14,7 @@ import { TensorFileError } from '../tensor-file-error.ts';
 import { ALLOWED_GLOBALS } from './allow-list.ts';
 import { KeyHasher, PyDict, PyGlobal, PyList, PySet, PyTuple, type PyValue, pyTypeName } from './py-values.ts';
 import { UnsafePickleError } from './unsafe-pickle-error.ts';
+import { shown } from '../shown.ts';
 
 export interface UnpickleOptions {
   /** the file, for messages */
@@ -191,7 +192,7 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
   const global = (module: string, name: string): PyGlobal => {
     const path = `${module}.${name}`;
     if (!ALLOWED_GLOBALS.has(path))
-      refuse(`refuses global \`${path}\`: only torch's weights-only allow-list may be named${globalHint(path)}`);
+      refuse(`refuses global \`${shown(path)}\`: only torch's weights-only allow-list may be named${globalHint(path)}`);
     return new PyGlobal(module, name);
   };
   const setItem = (dict: PyValue, key: PyValue, value: PyValue) => {
@@ -392,7 +393,7 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
         const args = pop();
         const cls = pop();
         if (!(cls instanceof PyGlobal) || cls.path !== PARAMETER)
-          refuse(`NEWOBJ instantiates \`${pyTypeName(cls)}\`: only ${PARAMETER} may be instantiated`);
+          refuse(`NEWOBJ instantiates \`${shown(pyTypeName(cls))}\`: only ${PARAMETER} may be instantiated`);
         if (!(args instanceof PyTuple)) fail(`NEWOBJ with arguments that are a ${pyTypeName(args)}, not a tuple`);
         stack.push(options.call(cls as PyGlobal, (args as PyTuple).items));
         break;
@@ -437,7 +438,8 @@ function decodeLong(data: Uint8Array): bigint {
 }
 
 function describeKey(key: PyValue): string {
-  if (typeof key === 'string') return `\`${key.length > 80 ? `${key.slice(0, 80)}…` : key}\``;
-  if (typeof key === 'bigint' || typeof key === 'number' || typeof key === 'boolean') return String(key);
+  if (typeof key === 'string') return `\`${shown(key)}\``;
+  if (typeof key === 'boolean') return key ? 'True' : 'False';
+  if (typeof key === 'bigint' || typeof key === 'number') return String(key);
   return `of type ${pyTypeName(key)}`;
 }

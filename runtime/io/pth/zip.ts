@@ -8,6 +8,7 @@
 import { inflateSync } from 'fflate';
 import { TensorFileError } from '../tensor-file-error.ts';
 import { crc32 } from './crc32.ts';
+import { shown } from '../shown.ts';
 
 export interface ZipEntry {
   readonly name: string;
@@ -68,10 +69,13 @@ export function readZip(bytes: Uint8Array, source: string): ZipArchive {
   let cdSize = u32(eocd + 12);
   let cdOffset = u32(eocd + 16);
   let cdLimit = eocd;
-  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff || disk === 0xffff) {
-    const locator = eocd - 20;
-    if (locator < 0 || u32(locator) !== ZIP64_LOCATOR)
-      fail('the end record says ZIP64, but there is no ZIP64 end-of-central-directory locator before it');
+  // a ZIP64 end record, when there is one, holds the true values (as Python's zipfile reads it)
+  const locator = eocd - 20;
+  const hasLocator = locator >= 0 && u32(locator) === ZIP64_LOCATOR;
+  const saturated = count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff || disk === 0xffff;
+  if (saturated && !hasLocator)
+    fail('the end record says ZIP64, but there is no ZIP64 end-of-central-directory locator before it');
+  if (hasLocator) {
     const at = u64(locator + 8, 'ZIP64 end record offset');
     if (at + 56 > locator) fail(`ZIP64 end record offset ${at} is outside the file`);
     if (u32(at) !== ZIP64_EOCD) fail(`no ZIP64 end-of-central-directory record at offset ${at}`);
@@ -116,11 +120,11 @@ export function readZip(bytes: Uint8Array, source: string): ZipArchive {
       localHeaderOffset === 0xffffffff ||
       startDisk === 0xffff
     ) {
-      if (!extra) fail(`entry \`${name}\` has saturated sizes but no ZIP64 extra field`);
+      if (!extra) fail(`entry \`${shown(name)}\` has saturated sizes but no ZIP64 extra field`);
       let q = extra!.start;
       const take = (what: string): number => {
-        if (q + 8 > extra!.end) fail(`entry \`${name}\`: the ZIP64 extra field is too short for its ${what}`);
-        const v = u64(q, `entry \`${name}\` ${what}`);
+        if (q + 8 > extra!.end) fail(`entry \`${shown(name)}\`: the ZIP64 extra field is too short for its ${what}`);
+        const v = u64(q, `entry \`${shown(name)}\` ${what}`);
         q += 8;
         return v;
       };
@@ -128,19 +132,20 @@ export function readZip(bytes: Uint8Array, source: string): ZipArchive {
       if (compressedSize === 0xffffffff) compressedSize = take('compressed size');
       if (localHeaderOffset === 0xffffffff) localHeaderOffset = take('local header offset');
       if (startDisk === 0xffff) {
-        if (q + 4 > extra!.end) fail(`entry \`${name}\`: the ZIP64 extra field is too short for its disk number`);
+        if (q + 4 > extra!.end)
+          fail(`entry \`${shown(name)}\`: the ZIP64 extra field is too short for its disk number`);
         startDisk = u32(q);
       }
     }
-    if (startDisk !== 0) fail(`entry \`${name}\` is on disk ${startDisk}; split archives are not read`);
-    if (entries.has(name)) fail(`two entries are named \`${name}\` (ambiguous: which one is meant?)`);
+    if (startDisk !== 0) fail(`entry \`${shown(name)}\` is on disk ${startDisk}; split archives are not read`);
+    if (entries.has(name)) fail(`two entries are named \`${shown(name)}\` (ambiguous: which one is meant?)`);
     entries.set(name, { name, method, flags, crc32: crc, compressedSize, size, localHeaderOffset });
     p = next;
   }
 
   const read = (name: string): Uint8Array => {
     const e = entries.get(name);
-    if (!e) return fail(`has no entry \`${name}\``);
+    if (!e) return fail(`has no entry \`${shown(name)}\``);
     return readEntry(bytes, view, e, cdOffset, fail);
   };
   return { entries, read };
@@ -185,42 +190,47 @@ function readEntry(
   fail: (problem: string) => never,
 ): Uint8Array {
   const at = e.localHeaderOffset;
-  if (at + 30 > cdOffset) fail(`entry \`${e.name}\`: its local header (offset ${at}) is outside the file's data`);
-  if (view.getUint32(at, true) !== LOCAL) fail(`entry \`${e.name}\`: no local header at offset ${at}`);
-  if (e.flags & 0x1) fail(`entry \`${e.name}\` is encrypted`);
+  if (at + 30 > cdOffset)
+    fail(`entry \`${shown(e.name)}\`: its local header (offset ${at}) is outside the file's data`);
+  if (view.getUint32(at, true) !== LOCAL) fail(`entry \`${shown(e.name)}\`: no local header at offset ${at}`);
+  if (e.flags & 0x1) fail(`entry \`${shown(e.name)}\` is encrypted`);
   const nameLength = view.getUint16(at + 26, true);
   const extraLength = view.getUint16(at + 28, true);
   const start = at + 30 + nameLength + extraLength;
   if (start + e.compressedSize > cdOffset)
     fail(
-      `entry \`${e.name}\`: its ${e.compressedSize} bytes at offset ${start} run past the data (the file is truncated?)`,
+      `entry \`${shown(e.name)}\`: its ${e.compressedSize} bytes at offset ${start} run past the data (the file is truncated?)`,
     );
   const localName = (e.flags & 0x800 ? utf8 : latin1).decode(bytes.subarray(at + 30, at + 30 + nameLength));
-  if (localName !== e.name) fail(`entry \`${e.name}\`: its local header names a different file`);
+  if (localName !== e.name) fail(`entry \`${shown(e.name)}\`: its local header names a different file`);
   const stored = bytes.subarray(start, start + e.compressedSize);
   let data: Uint8Array;
   if (e.method === 0) {
     if (e.compressedSize !== e.size)
-      fail(`entry \`${e.name}\` is stored, but its sizes differ (${e.compressedSize} and ${e.size} bytes)`);
+      fail(`entry \`${shown(e.name)}\` is stored, but its sizes differ (${e.compressedSize} and ${e.size} bytes)`);
     data = stored;
   } else if (e.method === 8) {
     if (e.size > MAX_ENTRY_BYTES || e.size > e.compressedSize * MAX_DEFLATE_RATIO + 1024)
-      fail(`entry \`${e.name}\` claims to inflate ${e.compressedSize} bytes to ${e.size}, which deflate cannot`);
+      fail(`entry \`${shown(e.name)}\` claims to inflate ${e.compressedSize} bytes to ${e.size}, which deflate cannot`);
     // one spare byte: a stream longer than declared fills it, and is refused
     const out = new Uint8Array(e.size + 1);
     try {
       data = inflateSync(stored, { out });
     } catch (err) {
-      return fail(`entry \`${e.name}\` does not inflate (${(err as Error).message})`);
+      return fail(`entry \`${shown(e.name)}\` does not inflate (${(err as Error).message})`);
     }
     if (data.length !== e.size)
-      fail(`entry \`${e.name}\` inflates to ${data.length === e.size + 1 ? 'more' : data.length} bytes, not ${e.size}`);
+      fail(
+        `entry \`${shown(e.name)}\` inflates to ${data.length === e.size + 1 ? 'more' : data.length} bytes, not ${e.size}`,
+      );
   } else {
-    return fail(`entry \`${e.name}\` uses compression method ${e.method} (only stored and deflated entries are read)`);
+    return fail(
+      `entry \`${shown(e.name)}\` uses compression method ${e.method} (only stored and deflated entries are read)`,
+    );
   }
   const crc = crc32(data);
   if (crc !== e.crc32)
-    fail(`entry \`${e.name}\` is damaged: its CRC-32 is ${hex(crc)}, the directory says ${hex(e.crc32)}`);
+    fail(`entry \`${shown(e.name)}\` is damaged: its CRC-32 is ${hex(crc)}, the directory says ${hex(e.crc32)}`);
   return data;
 }
 
