@@ -4,7 +4,7 @@
  * safetensors' layout and as a training checkpoint, gives PyTorch's output; keys that do not fit and
  * hostile or damaged files are refused with one line (a missing key with a diagnostic at its layer).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +65,10 @@ describe("a model with BatchNorm, saved as PyTorch saves it, gives PyTorch's out
     ['safetensors, with num_batches_tracked as int64', 'resnet.safetensors'],
     ["a training checkpoint {'epoch', 'model', 'optimizer': SGD with momentum}", 'resnet-nested.pth'],
   ])('%s, by --weights', (_what, name) => expectPyTorchOutput(run(CNN, '--weights', files.at(name))));
+  it('the format is told by the content, not the name: a .pth named .safetensors reads', () => {
+    copyFileSync(files.at('resnet-legacy.pth'), files.at('misnamed.safetensors'));
+    return expectPyTorchOutput(run(CNN, '--weights', files.at('misnamed.safetensors')));
+  });
 });
 
 describe('keys that do not fit the model', () => {
@@ -220,6 +224,21 @@ describe('hostile and damaged checkpoints: one line naming the file, exit 1, not
       'big-endian tensors',
       files.at('bad-big-endian.pth'),
       /E0404: .*bad-big-endian\.pth: the tensors are big-endian \(byteorder `big`\)/,
+    ],
+    [
+      'big-endian tensors (legacy)',
+      files.at('bad-big-endian-legacy.pth'),
+      /E0404: .*bad-big-endian-legacy\.pth: the tensors are big-endian \(saved on a big-endian machine\)/,
+    ],
+    [
+      'a whole pickled nn.Module',
+      files.at('bad-whole-module.pth'),
+      /E0412: .*refuses global `torch\.nn\.modules\.conv\.Conv2d`.*save model\.state_dict\(\) instead/,
+    ],
+    [
+      'a TorchScript archive',
+      files.at('bad-torchscript.pt'),
+      /E0404: .*bad-torchscript\.pt: a TorchScript archive \(torch\.jit\.save\) is not read/,
     ],
     [
       'a file in no format cnnc reads',

@@ -231,11 +231,23 @@ class TwiceKeyed(OrderedDict):
 
 save_both(TwiceKeyed(), "bad-duplicate-key")
 
+# not a state dict: a whole pickled module, and a TorchScript archive
+torch.save(torch.nn.Conv2d(1, 1, 1), path("bad-whole-module.pth"))
+torch.jit.save(torch.jit.script(torch.nn.Linear(2, 2)), path("bad-torchscript.pt"))
+
 # a zip archive that says its tensors are big-endian
 with zipfile.ZipFile(path("resnet.pth")) as src, zipfile.ZipFile(path("bad-big-endian.pth"), "w") as dst:
     prefix = src.namelist()[0].split("/")[0]
     for info in src.infolist():
         dst.writestr(info, src.read(info))
     dst.writestr(f"{prefix}/byteorder", "big")
+
+# a legacy file saved (so its sys_info says) on a big-endian machine
+with open(path("resnet-legacy.pth"), "rb") as f:
+    legacy = f.read()
+flag = legacy.index(b"little_endian") + len(b"little_endian") + 2  # after the string's BINPUT
+assert legacy[flag] == 0x88, legacy[flag]  # NEWTRUE
+with open(path("bad-big-endian-legacy.pth"), "wb") as f:
+    f.write(legacy[:flag] + b"\x89" + legacy[flag + 1 :])
 
 print(json.dumps({"ok": True}))
