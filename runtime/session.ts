@@ -7,15 +7,26 @@ import type { Diagnostic } from '../compiler/diagnostics/diagnostic.ts';
 import { renderRich } from '../compiler/diagnostics/render/rich.ts';
 import type { Plan } from '../compiler/3-lower/plan.ts';
 import { createExecutor, type Executor, parseBackend } from './backends.ts';
-import { readSafetensors } from './io/safetensors.ts';
+import { readCheckpoint } from './io/checkpoint.ts';
 import type { Tensor } from '../compiler/ir/tensor.ts';
-import { bindWeights, initialWeights } from './weights.ts';
+import type { Graph } from '../compiler/ir/graph.ts';
+import type { SourceFile } from '../compiler/source/source-file.ts';
+import { bindWeights, initialWeights, WeightsError, type WeightsTensor } from './weights.ts';
 
-export type WeightsInput = Uint8Array | ArrayBuffer | ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>;
+export type WeightsInput =
+  | Uint8Array
+  | ArrayBuffer
+  | ReadonlyMap<string, WeightsTensor>
+  | Readonly<Record<string, WeightsTensor>>;
 
 export interface LoadOptions extends CompileOptions {
-  /** safetensors bytes, or tensors by state_dict key; absent: PyTorch default init with `seed` */
+  /**
+   * the bytes of a weights file (safetensors, or torch.save's .pt/.pth, zip or legacy; told apart by
+   * content), or tensors by state_dict key; absent: PyTorch default init with `seed`
+   */
   readonly weights?: WeightsInput;
+  /** ignore keys of the weights that no layer uses, instead of refusing them (E0402) */
+  readonly allowExtraKeys?: boolean;
   /** `cpu` (default), `gpujs`, `gpujs:webasm`, `gpujs:headlessgl`, `gpujs:cpu`, ... */
   readonly backend?: string;
   readonly seed?: number;
@@ -41,11 +52,23 @@ export type CompileResult =
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[]; readonly message: string };
 
-function toMap(w: WeightsInput): ReadonlyMap<string, Tensor> {
-  if (w instanceof Uint8Array) return readSafetensors(w);
-  if (w instanceof ArrayBuffer) return readSafetensors(new Uint8Array(w));
+const WEIGHTS_SOURCE = 'the weights';
+
+function toMap(w: WeightsInput): ReadonlyMap<string, WeightsTensor> {
+  if (w instanceof Uint8Array) return readCheckpoint(w, WEIGHTS_SOURCE).tensors;
+  if (w instanceof ArrayBuffer) return readCheckpoint(new Uint8Array(w), WEIGHTS_SOURCE).tensors;
   if (w instanceof Map) return w;
-  return new Map(Object.entries(w as Record<string, Tensor>));
+  return new Map(Object.entries(w as Record<string, WeightsTensor>));
+}
+
+/** The same error, with where the layer to blame is written: `model.cnn:5:3`. */
+function located(e: unknown, graph: Graph | null, files: ReadonlyMap<string, SourceFile>): unknown {
+  if (!(e instanceof WeightsError) || !e.node || !graph) return e;
+  const span = graph.nodes.find((n) => n.id === e.node)?.spans.call;
+  const file = span && files.get(span.file);
+  if (!span || !file) return e;
+  const { line, column } = file.position(span.start);
+  return new WeightsError(e.code, `${e.message} (\`${e.node}\` is at ${span.file}:${line}:${column})`, e.node, e.key);
 }
 
 export async function compileModel(source: string, options: LoadOptions = {}): Promise<CompileResult> {
@@ -55,7 +78,13 @@ export async function compileModel(source: string, options: LoadOptions = {}): P
   const spec = parseBackend(options.backend ?? 'cpu');
   const tensors = options.weights ? toMap(options.weights) : null;
   const weightsFor = (plan: Plan) => {
-    if (tensors) return bindWeights(plan, tensors);
+    if (tensors) {
+      try {
+        return bindWeights(plan, tensors, WEIGHTS_SOURCE, { allowExtraKeys: options.allowExtraKeys });
+      } catch (e) {
+        throw located(e, first.graph, first.files);
+      }
+    }
     if (plan.params.some((p) => p.value === null))
       options.onWarning?.(
         `no weights given: parameters use PyTorch's default initialisation with seed ${options.seed ?? 0}`,

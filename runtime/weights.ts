@@ -1,18 +1,54 @@
 import type { ParamDerivation, Plan, PlanParam } from '../compiler/3-lower/plan.ts';
 import { didYouMean } from '../compiler/diagnostics/suggest.ts';
 import { defaultInit, type InitParam } from './io/init.ts';
+import { lossyProblem } from './io/safetensors.ts';
+import {
+  isIntegerDtype,
+  isStoredTensor,
+  type StoredDtype,
+  type StoredTensor,
+  storedIntegerAt,
+  storedToFloat32,
+  TORCH_DTYPE_NAMES,
+} from './io/stored-tensor.ts';
 import { deriveParams } from '../compiler/3-lower/derive-params.ts';
 import type { Tensor } from '../compiler/ir/tensor.ts';
 
-/** A weights problem, with the catalogue code the CLI prints. */
+/** The catalogue codes of weights problems (compiler/diagnostics/catalogue.ts). */
+export type WeightsErrorCode = 'E0401' | 'E0402' | 'E0403' | 'E0404' | 'E0411' | 'E0412';
+
+/** A weights problem, with the catalogue code the CLI prints and, where one is to blame, the layer. */
 export class WeightsError extends Error {
   constructor(
-    readonly code: 'E0401' | 'E0402' | 'E0403' | 'E0404',
+    readonly code: WeightsErrorCode,
     message: string,
+    /** the IR node id of the layer that owns the key (its spans locate it in the .cnn file) */
+    readonly node?: string,
+    /** the state_dict key at fault */
+    readonly key?: string,
   ) {
     super(message);
   }
 }
+
+export interface BindOptions {
+  /** keys no layer uses are ignored instead of refused (E0402) */
+  readonly allowExtraKeys?: boolean;
+}
+
+/**
+ * The bound parameters by key (float32, derived tensors included), plus what the weights held that
+ * inference does not read but training will write back.
+ */
+export class BoundWeights extends Map<string, Tensor> {
+  /** each BatchNorm's `<bn>.num_batches_tracked`, by that key, as its exact integer */
+  readonly numBatchesTracked = new Map<string, number>();
+  /** keys no layer uses, ignored because allowExtraKeys was set */
+  readonly ignoredKeys: string[] = [];
+}
+
+/** A weights entry: float32 values (given in JS, or read by readSafetensors) or the bytes a file stores. */
+export type WeightsTensor = Tensor | StoredTensor;
 
 const fmt = (s: readonly number[]) => `[${s.join(', ')}]`;
 const CLASS: Record<string, string> = { conv2d: 'Conv2d', linear: 'Linear', batchnorm2d: 'BatchNorm2d' };
@@ -56,19 +92,30 @@ function sourcesOf(d: ParamDerivation): { key: string; owner: Owner; name: InitP
   return all.filter((s): s is (typeof all)[number] & { key: string } => s.key !== null);
 }
 
-// PyTorch saves this counter in every BatchNorm's state_dict; inference never reads it
-const IGNORED_SUFFIX = '.num_batches_tracked';
+// PyTorch saves this counter in every BatchNorm that tracks running statistics; inference never reads it
+const BATCHES_TRACKED = '.num_batches_tracked';
+// DataParallel and DistributedDataParallel save the wrapped model's keys under this prefix
+const DATA_PARALLEL_PREFIX = 'module.';
+
+const list = (keys: readonly string[], max = 6) =>
+  `${keys
+    .slice(0, max)
+    .map((k) => `\`${k}\``)
+    .join(', ')}${keys.length > max ? ', ...' : ''}`;
 
 /**
  * Checks a state_dict against the plan: every parameter present with its exact shape, and no key
- * that no layer has. Inline values from the .cnn file need no entry. The keys are the model's own
- * (before any folding); the result also holds the tensors folding passes derive from them.
+ * that no layer has (unless allowExtraKeys); a BatchNorm's `num_batches_tracked` must be a 0-dim
+ * integer tensor. Inline values from the .cnn file need no entry. Stored tensors become float32 here
+ * (integers only when exact). The keys are the model's own (before any folding); the result also
+ * holds the tensors folding passes derive from them.
  */
 export function bindWeights(
   plan: WeightsPlan,
-  tensors: ReadonlyMap<string, Tensor>,
+  tensors: ReadonlyMap<string, WeightsTensor>,
   source = 'the weights file',
-): Map<string, Tensor> {
+  options: BindOptions = {},
+): BoundWeights {
   const owner = owners(plan);
   const needed = plan.params.filter((p) => p.value === null && isSource(p));
   const missing = needed.filter((p) => !tensors.has(p.key));
@@ -77,46 +124,112 @@ export function bindWeights(
     const o = owner.get(first.key);
     const more =
       missing.length > 1
-        ? ` (and ${missing.length - 1} more: ${missing
-            .slice(1, 6)
-            .map((p) => p.key)
-            .join(', ')}${missing.length > 6 ? ', ...' : ''})`
+        ? ` (and ${missing.length - 1} more: ${list(
+            missing.slice(1).map((p) => p.key),
+            5,
+          )})`
         : '';
     const present = [...tensors.keys()];
     const guess = didYouMean(first.key, present);
     throw new WeightsError(
       'E0401',
-      `${source} has no \`${first.key}\`: ${o?.op ?? 'the layer'} \`${o?.layer ?? first.key}\` needs a ${fmt(first.shape)} tensor${more}${guess ? `; did you mean \`${guess}\`?` : ''}`,
+      `${source} has no \`${first.key}\`: ${o?.op ?? 'the layer'} \`${o?.layer ?? first.key}\` needs a ${fmt(first.shape)} tensor${more}${guess ? `; did you mean \`${guess}\`?` : ''}${dataParallelHint(plan, present)}`,
+      o?.layer,
+      first.key,
     );
   }
   const keys = new Set(plan.params.filter(isSource).map((p) => p.key));
-  const unexpected = [...tensors.keys()].filter((k) => !keys.has(k) && !k.endsWith(IGNORED_SUFFIX));
-  if (unexpected.length) {
+  const batchNorms = trackingBatchNorms(plan, owner);
+  const out = new BoundWeights();
+  const unexpected: string[] = [];
+  for (const [key, t] of tensors) {
+    if (keys.has(key)) continue;
+    const bn = key.endsWith(BATCHES_TRACKED) ? batchNorms.get(key.slice(0, -BATCHES_TRACKED.length)) : undefined;
+    if (bn) out.numBatchesTracked.set(key, batchesTracked(key, t, bn, source));
+    else unexpected.push(key);
+  }
+  if (unexpected.length && !options.allowExtraKeys) {
     const guess = didYouMean(unexpected[0], keys);
     throw new WeightsError(
       'E0402',
-      `${source} has ${unexpected.length === 1 ? 'a key' : `${unexpected.length} keys`} no layer of \`${plan.model}\` uses: ${unexpected
-        .slice(0, 6)
-        .map((k) => `\`${k}\``)
-        .join(', ')}${unexpected.length > 6 ? ', ...' : ''}${guess ? ` (did you mean \`${guess}\`?)` : ''}`,
+      `${source} has ${unexpected.length === 1 ? 'a key' : `${unexpected.length} keys`} no layer of \`${plan.model}\` uses: ${list(unexpected)}${guess ? ` (did you mean \`${guess}\`?)` : ''}`,
+      undefined,
+      unexpected[0],
     );
   }
-  const out = new Map<string, Tensor>();
+  out.ignoredKeys.push(...unexpected);
   for (const p of needed) {
     const t = tensors.get(p.key)!;
+    const o = owner.get(p.key);
     if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) {
-      const o = owner.get(p.key);
       throw new WeightsError(
         'E0403',
         `\`${p.key}\` has shape ${fmt(t.shape)} in ${source}, but ${o?.op ?? 'the layer'} \`${o?.layer ?? p.key}\` needs ${fmt(p.shape)}`,
+        o?.layer,
+        p.key,
       );
     }
-    out.set(p.key, t);
+    out.set(p.key, { shape: t.shape, data: floatData(p.key, t, source, o) });
   }
-  return withDerived(plan, out);
+  for (const [key, t] of deriveParams(plan, out)) out.set(key, t);
+  return out;
 }
 
-function withDerived(plan: WeightsPlan, sources: Map<string, Tensor>): Map<string, Tensor> {
+/** A tensor's values as float32: stored integers must be exact. */
+function floatData(key: string, t: WeightsTensor, source: string, o: Owner | undefined): Float32Array {
+  if (!isStoredTensor(t)) return t.data;
+  const converted = storedToFloat32(t);
+  if ('data' in converted) return converted.data;
+  throw new WeightsError(
+    'E0411',
+    `\`${key}\` in ${source}: ${lossyProblem(t.dtype, converted.lossy)}, and ${o?.op ?? 'the layer'} \`${o?.layer ?? key}\` computes in float32`,
+    o?.layer,
+    key,
+  );
+}
+
+/** BatchNorm layers that track running statistics (their running_mean is a plan key), by key prefix. */
+function trackingBatchNorms(plan: WeightsPlan, owner: Map<string, Owner>): Map<string, Owner> {
+  const out = new Map<string, Owner>();
+  for (const p of plan.params) {
+    if (!p.key.endsWith('.running_mean')) continue;
+    const o = owner.get(p.key);
+    if (o) out.set(p.key.slice(0, -'.running_mean'.length), o);
+  }
+  return out;
+}
+
+/** The exact count a BatchNorm's num_batches_tracked holds; it must be a 0-dim integer tensor. */
+function batchesTracked(key: string, t: WeightsTensor, bn: Owner, source: string): number {
+  if (t.shape.length !== 0)
+    throw new WeightsError(
+      'E0403',
+      `\`${key}\` has shape ${fmt(t.shape)} in ${source}, but ${bn.op} \`${bn.layer}\` saves it as a 0-dim tensor (shape [])`,
+      bn.layer,
+      key,
+    );
+  const dtype: StoredDtype = isStoredTensor(t) ? t.dtype : ((t as { dtype?: StoredDtype }).dtype ?? 'F32');
+  if (!isIntegerDtype(dtype))
+    throw new WeightsError(
+      'E0411',
+      `\`${key}\` is ${TORCH_DTYPE_NAMES[dtype]} in ${source}, but ${bn.op} \`${bn.layer}\` counts batches in an integer tensor (torch.long)`,
+      bn.layer,
+      key,
+    );
+  const value = isStoredTensor(t) ? storedIntegerAt(t, 0) : t.data[0];
+  if (value === null || !Number.isSafeInteger(value))
+    throw new WeightsError('E0411', `\`${key}\` in ${source} holds a count beyond 2^53`, bn.layer, key);
+  return value;
+}
+
+/** A hint for a state_dict saved from a DataParallel/DDP wrapper: every key under `module.`. */
+function dataParallelHint(plan: WeightsPlan, present: readonly string[]): string {
+  if (!present.length || !present.every((k) => k.startsWith(DATA_PARALLEL_PREFIX))) return '';
+  if (plan.params.some((p) => p.key.startsWith(DATA_PARALLEL_PREFIX))) return '';
+  return `; every key in the file starts with \`${DATA_PARALLEL_PREFIX}\` (saved from DataParallel or DistributedDataParallel): save \`model.module.state_dict()\` instead, or strip the prefix: \`{k.removeprefix('module.'): v for k, v in sd.items()}\``;
+}
+
+function withDerived<M extends Map<string, Tensor>>(plan: WeightsPlan, sources: M): M {
   for (const [key, t] of deriveParams(plan, sources)) sources.set(key, t);
   return sources;
 }

@@ -9,11 +9,17 @@ import { didYouMean } from '../diagnostics/suggest.ts';
 import { summarize } from '../report/summary.ts';
 import { BackendError, createExecutor, parseBackend } from '../../runtime/backends.ts';
 import { COLORMAPS, type ColormapName } from '../../runtime/images/index.ts';
-import { readSafetensors } from '../../runtime/io/safetensors.ts';
+import { readCheckpoint } from '../../runtime/io/checkpoint.ts';
+import { UnsafePickleError } from '../../runtime/io/pth/unsafe-pickle-error.ts';
+import type { StoredTensor } from '../../runtime/io/stored-tensor.ts';
 import { TensorFileError } from '../../runtime/io/tensor-file-error.ts';
 import type { Tensor } from '../ir/tensor.ts';
+import type { Compiled } from '../index.ts';
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { bindWeights, initialWeights, WeightsError } from '../../runtime/weights.ts';
 import { printDiagnostics } from './check-command.ts';
+import { renderRich } from '../diagnostics/render/rich.ts';
+import { terminalSafeDiagnostics } from './terminal-text.ts';
 import { CliError } from './errors.ts';
 import { type ImageFlags, imageInputOptions } from './images.ts';
 import { readBytes, readText } from './io.ts';
@@ -27,6 +33,8 @@ import { createProgress, type ProgressStream } from './progress.ts';
 export interface RunOptions extends ImageFlags {
   input: string[];
   weights?: string;
+  /** ignore keys of the weights file that no layer uses */
+  allowExtraKeys?: boolean;
   out: string;
   backend: string;
   model?: string;
@@ -57,13 +65,47 @@ export function setProgressStream(f: () => ProgressStream | null): void {
 // a model above this many multiply-accumulates per run counts as long work (a progress bar is worth it)
 const LONG_MACS = 1e8;
 
-/** Loads the weights named by --weights or the file's `weights` line (relative to the .cnn file). */
-export function loadWeightsFile(path: string): Map<string, Tensor> {
+/**
+ * Loads the weights named by --weights or the file's `weights` line (relative to the .cnn file):
+ * safetensors or torch.save's .pt/.pth (zip or legacy), told apart by content.
+ */
+export function loadWeightsFile(path: string): Map<string, StoredTensor> {
   try {
-    return readSafetensors(readBytes(path, 'weights file'), path);
+    return readCheckpoint(readBytes(path, 'weights file'), path).tensors;
   } catch (e) {
+    if (e instanceof UnsafePickleError) throw new CliError(`E0412: ${e.message}`);
     if (e instanceof TensorFileError) throw new CliError(`E0404: ${e.message}`);
     throw e;
+  }
+}
+
+/** A missing key as a diagnostic at the layer that needs it, or null when the layer is not in the graph. */
+export function missingKeyDiagnostic(e: WeightsError, compiled: Pick<Compiled, 'graph'>): Diagnostic | null {
+  const node = e.node ? compiled.graph?.nodes.find((n) => n.id === e.node) : undefined;
+  if (!node || e.code !== 'E0401') return null;
+  const p = node.params.find((q) => q.key === e.key);
+  const label = `needs \`${e.key}\`${p ? `, a [${p.shape.join(', ')}] tensor` : ''}`;
+  return diag('WeightsMissingKey', e.message, node.spans.call, label)
+    .label(node.spans.callSite ?? undefined, 'in this block')
+    .build();
+}
+
+/** Binds the weights file to the plan; a missing key is drawn at its layer, other problems are one line. */
+function bindWeightsFile(
+  path: string,
+  compiled: Compiled,
+  opts: Pick<RunOptions, 'allowExtraKeys'>,
+  report: (d: Diagnostic) => void,
+): Map<string, Tensor> {
+  const tensors = loadWeightsFile(path);
+  try {
+    return bindWeights(compiled.plan!, tensors, `\`${path}\``, { allowExtraKeys: opts.allowExtraKeys });
+  } catch (e) {
+    if (!(e instanceof WeightsError)) throw e;
+    const d = missingKeyDiagnostic(e, compiled);
+    if (!d) throw new CliError(`${e.code}: ${e.message}`);
+    report(d);
+    throw new CliError(`the weights in \`${path}\` do not fit \`${compiled.plan!.model}\`; nothing ran`);
   }
 }
 
@@ -184,16 +226,16 @@ export async function runModel(file: string, opts: RunOptions, io: Io): Promise<
     const weightsPath = opts.weights ?? (graph.weightsPath ? resolve(dirname(file), graph.weightsPath) : null);
     let weights: Map<string, Tensor>;
     if (weightsPath) {
-      try {
-        weights = bindWeights(plan, loadWeightsFile(weightsPath), `\`${weightsPath}\``);
-      } catch (e) {
-        if (e instanceof WeightsError) throw new CliError(`${e.code}: ${e.message}`);
-        throw e;
-      }
+      weights = bindWeightsFile(weightsPath, compiled, opts, (d) => {
+        progress.stop();
+        // the diagnostic alone: the summary line would speak of compiling
+        const safe = terminalSafeDiagnostics([d], compiled.files);
+        io.err(renderRich(safe.diagnostics, safe.files, { color: io.color }));
+      });
     } else {
       if (plan.params.some((p) => p.value === null && !p.derived))
         out.err(
-          `warning[W0405]: no weights given: parameters use PyTorch's default initialisation with seed ${seed} (pass --weights FILE.safetensors)`,
+          `warning[W0405]: no weights given: parameters use PyTorch's default initialisation with seed ${seed} (pass --weights FILE: .safetensors, .pt or .pth)`,
         );
       weights = initialWeights(plan, seed);
     }
@@ -265,7 +307,11 @@ export const runCommand: CliCommand = {
         collect,
         [],
       )
-      .option('--weights <file>', "a .safetensors state_dict (default: the file's `weights` line)")
+      .option(
+        '--weights <file>',
+        "a state_dict: .safetensors, or .pt/.pth from torch.save (zip or legacy; a training checkpoint's `model`/`state_dict` too); default: the file's `weights` line",
+      )
+      .option('--allow-extra-keys', 'ignore keys of the weights file that no layer uses (instead of refusing them)')
       .requiredOption('--out <dir>', 'folder for the outputs')
       .option('--model <name>', 'the model to run, when the file has several')
       .option('--seed <n>', 'seed for default initialisation when no weights are given', '0')

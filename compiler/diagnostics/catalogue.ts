@@ -79,13 +79,21 @@ export const CATALOGUE = {
   WeightsMissingKey: entry('E0401', 'a parameter the model needs is missing from the weights file'),
   WeightsUnexpectedKey: entry('E0402', 'the weights file holds a key no layer has'),
   WeightsShapeMismatch: entry('E0403', 'a parameter in the weights file has the wrong shape'),
-  WeightsMalformed: entry('E0404', 'the weights file is not valid safetensors'),
+  WeightsMalformed: entry('E0404', 'the weights file is not valid safetensors or torch.save (.pt/.pth) data'),
   NoWeights: entry('W0405', 'no weights given: parameters use PyTorch default initialisation with a seed', 'warning'),
   InputShapeMismatch: entry('E0406', 'a run-time input differs from the declared shape'),
   BackendUnavailable: entry('E0407', 'an explicitly named backend cannot run here'),
   BadTensorFile: entry('E0408', 'an input file (.npy or image) that cannot be read as the model needs'),
   UnboundSize: entry('E0409', 'a symbolic size with no value where code must be generated for concrete shapes'),
   AmbiguousModel: entry('E0410', 'the file declares several models and none was chosen'),
+  WeightsDtype: entry(
+    'E0411',
+    'a weights tensor whose dtype or values its parameter cannot take (an integer beyond 2^24 for a float, a float num_batches_tracked)',
+  ),
+  WeightsUnsafePickle: entry(
+    'E0412',
+    'a .pt/.pth pickle names a global, call or opcode outside the weights-only allow-list (it could run code); nothing is executed',
+  ),
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type DiagnosticKey = keyof typeof CATALOGUE;

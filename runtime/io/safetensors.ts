@@ -7,13 +7,18 @@
  * then the data region; offsets are relative to the start of the data region.
  */
 import { type Tensor, sizeOf } from '../../compiler/ir/tensor.ts';
-import {
-  HOST_IS_LITTLE_ENDIAN,
-  bfloat16BitsToFloat,
-  float32ToLittleEndianBytes,
-  halfBitsToFloat,
-} from './float-bits.ts';
+import { float32ToLittleEndianBytes } from './float-bits.ts';
 import { findDuplicateJsonKey } from './json-duplicate-keys.ts';
+import {
+  DTYPE_BYTES,
+  type DtypedTensor,
+  FLOAT32_EXACT_INTEGER,
+  STORED_DTYPES,
+  type StoredDtype,
+  type StoredTensor,
+  isStoredDtype,
+  storedToFloat32,
+} from './stored-tensor.ts';
 import { TensorFileError } from './tensor-file-error.ts';
 
 export { TensorFileError } from './tensor-file-error.ts';
@@ -23,31 +28,55 @@ export const MAX_HEADER_BYTES = 100_000_000;
 
 const METADATA_KEY = '__metadata__';
 
-/** Bytes per element of the dtypes we read; all are converted to float32. */
-const DTYPE_SIZES: Readonly<Record<string, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
-const SUPPORTED_DTYPES = Object.keys(DTYPE_SIZES).join(', ');
+const SUPPORTED_DTYPES = STORED_DTYPES.join(', ');
 
 interface Entry {
   readonly key: string;
-  readonly dtype: string;
+  readonly dtype: StoredDtype;
   readonly shape: number[];
   readonly begin: number;
   readonly end: number;
 }
 
 export interface SafetensorsContents {
-  readonly tensors: Map<string, Tensor>;
+  readonly tensors: Map<string, DtypedTensor>;
   /** The `__metadata__` string map, empty when the file has none. */
   readonly metadata: Record<string, string>;
 }
 
-/** Reads every tensor of a safetensors file as float32. Throws TensorFileError on any malformed input. */
-export function readSafetensors(bytes: Uint8Array, source = 'weights file'): Map<string, Tensor> {
+export interface StoredSafetensors {
+  /** each tensor's bytes are a view of the file */
+  readonly tensors: Map<string, StoredTensor>;
+  readonly metadata: Record<string, string>;
+}
+
+/**
+ * Reads every tensor of a safetensors file as float32 (each remembers its stored dtype; integers
+ * must be exact in float32, |v| <= 2^24). Throws TensorFileError on any malformed input.
+ */
+export function readSafetensors(bytes: Uint8Array, source = 'weights file'): Map<string, DtypedTensor> {
   return readSafetensorsWithMetadata(bytes, source).tensors;
 }
 
 /** Like readSafetensors, also returning the `__metadata__` map. */
 export function readSafetensorsWithMetadata(bytes: Uint8Array, source = 'weights file'): SafetensorsContents {
+  const stored = readStoredSafetensors(bytes, source);
+  const tensors = new Map<string, DtypedTensor>();
+  for (const [key, t] of stored.tensors) {
+    const converted = storedToFloat32(t);
+    if ('lossy' in converted) throw new TensorFileError(source, lossyProblem(t.dtype, converted.lossy), key);
+    tensors.set(key, { shape: t.shape, data: converted.data, dtype: t.dtype });
+  }
+  return { tensors, metadata: stored.metadata };
+}
+
+/** Why an integer tensor cannot become float32: its first inexact element. */
+export function lossyProblem(dtype: StoredDtype, lossy: { index: number; value: string }): string {
+  return `${dtype} value ${lossy.value} (element ${lossy.index}) cannot become float32 without loss (integers are exact only up to 2^24 = ${FLOAT32_EXACT_INTEGER})`;
+}
+
+/** Reads a safetensors file keeping each tensor's dtype and bytes (views of `bytes`, nothing copied). */
+export function readStoredSafetensors(bytes: Uint8Array, source = 'weights file'): StoredSafetensors {
   const fail = (problem: string, key?: string): never => {
     throw new TensorFileError(source, problem, key);
   };
@@ -101,10 +130,10 @@ export function readSafetensorsWithMetadata(bytes: Uint8Array, source = 'weights
   }
   checkCoverage(entries, dataLength, fail);
 
-  const tensors = new Map<string, Tensor>();
+  const tensors = new Map<string, StoredTensor>();
   for (const entry of entries) {
-    const data = decode(bytes, dataStart + entry.begin, dataStart + entry.end, entry.dtype);
-    tensors.set(entry.key, { shape: entry.shape, data });
+    const view = bytes.subarray(dataStart + entry.begin, dataStart + entry.end);
+    tensors.set(entry.key, { dtype: entry.dtype, shape: entry.shape, bytes: view });
   }
   return { tensors, metadata };
 }
@@ -134,10 +163,10 @@ function checkEntry(key: string, value: unknown, dataLength: number, fail: Fail)
   }
   const { dtype, shape, data_offsets: offsets } = info;
   if (typeof dtype !== 'string') fail(`"dtype" must be a string (found ${describeJson(dtype)})`, key);
-  const elementSize = Object.hasOwn(DTYPE_SIZES, dtype as string) ? DTYPE_SIZES[dtype as string] : undefined;
-  if (elementSize === undefined) {
+  if (!isStoredDtype(dtype as string)) {
     fail(`unknown or unsupported dtype "${dtype}" (supported: ${SUPPORTED_DTYPES})`, key);
   }
+  const elementSize = DTYPE_BYTES[dtype as StoredDtype];
   if (!Array.isArray(shape)) fail(`"shape" must be an array of integers (found ${describeJson(shape)})`, key);
   for (const d of shape as unknown[]) {
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
@@ -163,14 +192,14 @@ function checkEntry(key: string, value: unknown, dataLength: number, fail: Fail)
 
   const dims = shape as number[];
   const count = elementCount(dims);
-  if (count === undefined || count * elementSize! !== e - b) {
-    const needs = count === undefined ? 'more than 2^53 elements' : `${count * elementSize!} bytes`;
+  if (count === undefined || count * elementSize !== e - b) {
+    const needs = count === undefined ? 'more than 2^53 elements' : `${count * elementSize} bytes`;
     fail(
       `byte count ${e - b} (data_offsets [${b}, ${e}]) disagrees with shape [${dims.join(', ')}] of ${dtype}, which needs ${needs}`,
       key,
     );
   }
-  return { key, dtype: dtype as string, shape: [...dims], begin: b, end: e };
+  return { key, dtype: dtype as StoredDtype, shape: [...dims], begin: b, end: e };
 }
 
 /** Product of dims, or undefined when it is not a safe integer. */
@@ -209,27 +238,6 @@ function checkCoverage(entries: readonly Entry[], dataLength: number, fail: Fail
       `${dataLength - covered} trailing bytes after the last tensor (data region bytes ${covered}..${dataLength} are not covered by any tensor; safetensors forbids this)`,
     );
   }
-}
-
-/** Converts bytes [start, end) of the file, already checked to lie inside it, to float32. */
-function decode(bytes: Uint8Array, start: number, end: number, dtype: string): Float32Array {
-  if (dtype === 'F32' && HOST_IS_LITTLE_ENDIAN) {
-    // Uint8Array's slice() copies into a fresh, aligned buffer, so unaligned offsets are fine
-    // (called through the prototype: Node's Buffer overrides slice() with a view of its shared pool)
-    return new Float32Array(Uint8Array.prototype.slice.call(bytes, start, end).buffer);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset + start, end - start);
-  const size = DTYPE_SIZES[dtype];
-  const out = new Float32Array((end - start) / size);
-  for (let i = 0; i < out.length; i++) {
-    const at = i * size;
-    if (dtype === 'F32') out[i] = view.getFloat32(at, true);
-    else if (dtype === 'F16') out[i] = halfBitsToFloat(view.getUint16(at, true));
-    else if (dtype === 'BF16') out[i] = bfloat16BitsToFloat(view.getUint16(at, true));
-    // F64 -> F32 rounds to nearest (ties to even); values beyond float32 range become ±Infinity.
-    else out[i] = view.getFloat64(at, true);
-  }
-  return out;
 }
 
 /**

@@ -3,8 +3,9 @@
  * Bundled into each generated module by runtime/module-support/bundle.ts, so a built
  * module imports nothing for the CPU backend.
  */
-import { readSafetensors } from '../io/safetensors.ts';
+import { readCheckpoint } from '../io/checkpoint.ts';
 import type { Tensor } from '../../compiler/ir/tensor.ts';
+import type { WeightsTensor } from '../weights.ts';
 
 export { bindWeights, initialWeights } from '../weights.ts';
 
@@ -12,20 +13,23 @@ export type WeightsOption =
   | string
   | Uint8Array
   | ArrayBuffer
-  | ReadonlyMap<string, Tensor>
-  | Readonly<Record<string, Tensor>>;
+  | ReadonlyMap<string, WeightsTensor>
+  | Readonly<Record<string, WeightsTensor>>;
 
-/** Weights as tensors by key: safetensors bytes, a path (Node only), or tensors as they are. */
-export async function resolveWeights(w: WeightsOption | undefined): Promise<ReadonlyMap<string, Tensor> | null> {
+/**
+ * Weights as tensors by key: the bytes of a weights file (safetensors or torch.save's .pt/.pth, told
+ * apart by content), a path to one (Node only), or tensors as they are.
+ */
+export async function resolveWeights(w: WeightsOption | undefined): Promise<ReadonlyMap<string, WeightsTensor> | null> {
   if (w === undefined || w === null) return null;
   if (typeof w === 'string') {
     const fs = await import('node:fs/promises');
-    return readSafetensors(new Uint8Array(await fs.readFile(w)), w);
+    return readCheckpoint(new Uint8Array(await fs.readFile(w)), w).tensors;
   }
-  if (w instanceof Uint8Array) return readSafetensors(w);
-  if (w instanceof ArrayBuffer) return readSafetensors(new Uint8Array(w));
+  if (w instanceof Uint8Array) return readCheckpoint(w, 'the weights').tensors;
+  if (w instanceof ArrayBuffer) return readCheckpoint(new Uint8Array(w), 'the weights').tensors;
   if (w instanceof Map) return w;
-  return new Map(Object.entries(w as Record<string, Tensor>));
+  return new Map(Object.entries(w as Record<string, WeightsTensor>));
 }
 
 /** Checks feeds against the declared input shapes; returns the data arrays by input name. */

@@ -242,7 +242,7 @@ describe('bad weights files (cnnc run --weights)', () => {
     [
       'a missing key',
       { 'conv.weight': tensor([4, 3, 3, 3]) },
-      /E0401: .* has no `conv.bias`: Conv2d `conv` needs a \[4\] tensor/,
+      /error\[E0401\]: .* has no `conv.bias`: Conv2d `conv` needs a \[4\] tensor[\s\S]*┌─ .*m\.cnn:3:9/,
     ],
     ['an unexpected key', { ...GOOD_WEIGHTS, 'fc.weight': tensor([2]) }, /E0402: .* no layer of `M` uses: `fc.weight`/],
     [

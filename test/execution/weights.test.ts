@@ -10,6 +10,8 @@ import { expectClose, GOLDEN_DIR, loadGoldenCase } from '../golden.ts';
 import { goldenToCnn } from '../golden-to-cnn.ts';
 import { writeGoldenFiles } from './golden-fixture.ts';
 import { tempDir } from '../temp-dir.ts';
+import type { StoredTensor } from '../../runtime/io/stored-tensor.ts';
+import { int64Tensor, safetensorsOf } from '../checkpoints/fixtures.ts';
 
 const root = tempDir('weights');
 
@@ -52,7 +54,10 @@ describe('weights that do not fit the model', () => {
     const { 'conv2.weight': _dropped, ...rest } = c.params;
     const run = await runWith(rest);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/E0401: .*has no `conv2\.weight`: Conv2d `conv2` needs a \[8, 8, 3, 3\] tensor/);
+    expect(run.stderr).toMatch(
+      /error\[E0401\]: .*has no `conv2\.weight`: Conv2d `conv2` needs a \[8, 8, 3, 3\] tensor/,
+    );
+    expect(run.stderr).toMatch(/cnnc: error: the weights in .* do not fit `.*`; nothing ran/);
   });
 
   it('an unexpected key is named', async () => {
@@ -61,11 +66,15 @@ describe('weights that do not fit the model', () => {
     expect(run.stderr).toMatch(/E0402: .*`conv3\.weight`/);
   });
 
-  it('num_batches_tracked, which PyTorch saves for BatchNorm, is not unexpected', async () => {
+  it('num_batches_tracked, which PyTorch saves for BatchNorm as an int64 scalar, is not unexpected', async () => {
     const m = loadGoldenCase('model_resnet_basic_block');
     const mf = writeGoldenFiles(m, join(root, 'nbt'));
     const w = join(mf.dir, 'with-nbt.safetensors');
-    writeFileSync(w, writeSafetensors({ ...m.params, 'bn1.num_batches_tracked': tensor([], new Float32Array([3])) }));
+    const f32 = Object.entries(m.params).map(([k, t]): [string, StoredTensor] => [
+      k,
+      { dtype: 'F32', shape: t.shape, bytes: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) },
+    ]);
+    writeFileSync(w, safetensorsOf([...f32, ['bn1.num_batches_tracked', int64Tensor([], [3])]]));
     const run = await runCli([
       'run',
       mf.cnn,

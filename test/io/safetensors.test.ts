@@ -233,8 +233,10 @@ describe('safetensors refusals', () => {
   });
 
   it('unknown dtype, naming it and the supported ones', () => {
-    const err = refusal(file(JSON.stringify({ w: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }), eightBytes));
-    expect(err.message).toMatch(/tensor "w": unknown or unsupported dtype "I64" \(supported: F32, F16, BF16, F64\)/);
+    const err = refusal(file(JSON.stringify({ w: { dtype: 'C64', shape: [1], data_offsets: [0, 8] } }), eightBytes));
+    expect(err.message).toMatch(
+      /tensor "w": unknown or unsupported dtype "C64" \(supported: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL\)/,
+    );
     expect(
       refusal(file(JSON.stringify({ w: { dtype: 'toString', shape: [2], data_offsets: [0, 8] } }), eightBytes)).message,
     ).toMatch(/unsupported dtype "toString"/);
