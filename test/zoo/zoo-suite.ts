@@ -58,8 +58,8 @@ export function zooSuite(families: readonly ZooFamily[], backends: readonly stri
     const t = performance.now();
     cases = generateZoo(families, { size, batch: 2, formats: ['safetensors', 'pth'] });
     rows.push({
-      family: families.join(', '),
-      check: 'PyTorch wrote the cases',
+      family: '(all)',
+      check: `PyTorch wrote ${families.length} families`,
       result: `${((performance.now() - t) / 1000).toFixed(1)} s`,
     });
   }, 600_000);
