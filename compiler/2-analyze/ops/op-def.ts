@@ -15,7 +15,9 @@ export type ArgKind =
   | 'pair' // an int or a tuple of two ints, as PyTorch's _pair
   | 'padding' // 'pair' or the strings 'same' / 'valid'
   | 'string' // one of `choices`
-  | 'output_size'; // an int, None, or a tuple of two (int or None)
+  | 'output_size' // an int, None, or a tuple of two (int or None)
+  | 'ints' // a tuple or list of ints, any length (each >= min)
+  | 'int_or_ints'; // an int, or a tuple or list of ints (each >= min); the op normalises
 
 export interface ArgSpec {
   readonly name: string;
@@ -74,6 +76,8 @@ export interface InferCtx {
 export interface InferResult<K extends OpName> {
   readonly shape: Shape;
   readonly attrs: OpAttrs[K];
+  /** the IR op, when a def makes more than one (Add of two shapes that broadcast is `binary`); else def.op */
+  readonly op?: K;
 }
 
 export interface ParamShape {
