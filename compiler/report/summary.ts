@@ -1,4 +1,4 @@
-import { OPS_BY_IR } from '../2-analyze/ops/registry.ts';
+import { classNameOf, OPS_BY_IR } from '../2-analyze/ops/registry.ts';
 import { type Dim, evaluate, shapeToJson, shapeToString, symbolsOf } from '../ir/dim.ts';
 import type { Graph } from '../ir/graph.ts';
 
@@ -89,7 +89,7 @@ export function summarize(graph: Graph): ModelSummary {
     shapes.set(node.id, node.shape);
     rows.push({
       name: node.id,
-      op: def?.className ?? node.op,
+      op: def ? classNameOf(node) : node.op,
       shape: node.shape ? shapeToJson(node.shape) : null,
       params,
       macs,
