@@ -65,7 +65,10 @@ export const CATALOGUE = {
   AddShapeMismatch: entry('E0313', 'Add inputs whose shapes differ'),
   ConcatShapeMismatch: entry('E0314', 'Concat inputs that differ outside the concat dimension'),
   WrongRank: entry('E0315', 'an op receives a tensor of a rank it does not accept'),
-  DimOutOfRange: entry('E0316', 'a dim argument (Flatten, Softmax, Concat) outside the input rank'),
+  DimOutOfRange: entry(
+    'E0316',
+    'a dim argument (Flatten, Softmax, Concat, Narrow, Permute, Mean, ...) outside the input rank',
+  ),
   DivisorZero: entry('E0317', 'AvgPool2d divisor_override of 0'),
   UnknownChannels: entry('E0318', 'a channel count that must be known at compile time is symbolic'),
   SymbolicCheck: entry('W0319', 'a shape condition that depends on a symbolic size is checked at run time', 'warning'),

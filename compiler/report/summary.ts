@@ -57,9 +57,9 @@ export function summarize(graph: Graph): ModelSummary {
   let totalMacs: number | null = 0;
   for (const node of graph.nodes) {
     const def = OPS_BY_IR.get(node.op);
-    // like parameters() and torchinfo: weight and bias, not BatchNorm's running statistics (buffers)
+    // like parameters() and torchinfo: weight, bias and free parameters, not BatchNorm's running statistics (buffers)
     const params = node.params
-      .filter((p) => p.name === 'weight' || p.name === 'bias')
+      .filter((p) => p.name === 'weight' || p.name === 'bias' || p.name === 'value')
       .reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0);
     totalParams += params;
     let macs: number | null = null;
