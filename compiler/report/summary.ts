@@ -33,6 +33,8 @@ export interface ModelSummary {
 const ONE: ReceptiveField = { size: [1, 1], jump: [1, 1], global: false };
 
 function combine(fields: readonly ReceptiveField[]): ReceptiveField {
+  // a free parameter has no inputs: its value sees nothing of the input
+  if (fields.length === 0) return ONE;
   return fields.reduce((a, b) => (b.global || b.size[0] * b.size[1] > a.size[0] * a.size[1] ? b : a));
 }
 

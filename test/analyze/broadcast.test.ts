@@ -143,3 +143,20 @@ describe('the scalar ops the resolver makes of `x * 0.5`, `1 - x`', () => {
     expect(Object.values(scalarOpDefs).map((d) => d.className)).toEqual(['Add', 'Sub', 'Mul', 'Div']);
   });
 });
+
+describe('Add of a size 1 and a symbol', () => {
+  it('broadcasts two inputs ([N, C, 1, 1] + [N, C, H, W] is binary, no warning)', () => {
+    const [N, C, H, W] = ['N', 'C', 'H', 'W'].map(sym);
+    const r = run({ a: [N, C, 1, 1], b: [N, C, H, W] }, [{ id: 's', op: 'Add', inputs: ['a', 'b'] }]);
+    expect(r.codes()).toEqual([]);
+    expect(r.node('s').op).toBe('binary');
+    expect(shapeToString(r.node('s').shape!)).toBe('[N, C, H, W]');
+  });
+
+  it('for three inputs stays the one-shape rule: checked once bound (W0319), as before broadcasting', () => {
+    const H = sym('H');
+    const r = run({ a: [1, 3, 1], b: [1, 3, H] }, [{ id: 's', op: 'Add', inputs: ['a', 'b', 'b'] }]);
+    expect(r.codes()).toEqual(['SymbolicCheck']);
+    expect(r.node('s').op).toBe('add');
+  });
+});

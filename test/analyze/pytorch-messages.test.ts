@@ -439,10 +439,12 @@ beforeAll(() => {
   torch = JSON.parse(runPython(script).stdout);
 });
 
+/** The note for PyTorch's exception; a line break in its message is a space in a (one-line) note. */
 function expected(when: When, e: [string, string]): string {
-  if (when === 'raises') return `PyTorch raises ${e[0]}: ${e[1]}`;
-  if (when === 'python') return `Python raises ${e[0]}: ${e[1]}`;
-  return `PyTorch would fail at run time: ${e[1]}`;
+  const message = e[1].replace(/\n/g, ' ');
+  if (when === 'raises') return `PyTorch raises ${e[0]}: ${message}`;
+  if (when === 'python') return `Python raises ${e[0]}: ${message}`;
+  return `PyTorch would fail at run time: ${message}`;
 }
 
 describe('notes quote PyTorch exactly', () => {

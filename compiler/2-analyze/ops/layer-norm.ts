@@ -98,7 +98,11 @@ export const layerNorm: OpDef<'layer_norm'> = {
           .label(input.span, `\`${input.id}\` is ${shapeToString(input.shape)}`)
           .note('normalized_shape must equal the last dimensions of the input')
           .note(`PyTorch would fail at run time: ${pytorchMessage(ns, input.shape)}`)
-          .help(fixed ? `write \`${fixed}\`` : `give at most ${rank} sizes, the last dims of the input`),
+          .help(
+            fixed
+              ? `write \`${fixed}\``
+              : `give at most ${rank} size${rank === 1 ? '' : 's'}, the last dims of the input`,
+          ),
       );
       // the output keeps the input's shape, so checking goes on when the ranks allow it
       return rank < k ? null : { shape: input.shape, attrs: attrsOf(ctx.args, rank - k, rank, ns) };

@@ -58,9 +58,18 @@ function inputSpan(ctx: InferCtx, i: number) {
   return ctx.spans.inputs[i] ?? ctx.spans.call;
 }
 
-/** Whether two shapes are the same, up to sizes that depend on symbols (those are warned about). */
-function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, j) => dimsEqual(d, b[j]) !== false);
+/**
+ * Whether two shapes are the same, up to sizes that depend on symbols (those are warned about).
+ * With `ones`, a 1 against a symbol counts as different: two inputs then broadcast, whatever the symbol.
+ */
+function sameShape(a: Shape, b: Shape, ones = false): boolean {
+  return (
+    a.length === b.length &&
+    a.every((d, j) => {
+      const eq = dimsEqual(d, b[j]);
+      return eq === true || (eq === null && !(ones && (d === 1 || b[j] === 1)));
+    })
+  );
 }
 
 /**
@@ -75,7 +84,7 @@ export const addOp: OpDef<'add' | 'binary'> = {
   arity: { min: 2, max: 64 },
   infer(ctx) {
     const [first, ...rest] = ctx.inputs;
-    if (rest.length === 1 && !sameShape(first.shape, rest[0].shape)) {
+    if (rest.length === 1 && !sameShape(first.shape, rest[0].shape, true)) {
       const r = broadcastShapes(first.shape, rest[0].shape);
       if (r.shape) {
         warnUndecidedBroadcast(ctx, r.undecided);

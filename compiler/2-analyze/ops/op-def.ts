@@ -64,8 +64,10 @@ export interface InferCtx {
   readonly args: BoundArgs;
   readonly inputs: readonly InputInfo[];
   /**
-   * For ops that give several tensors (Chunk, Split): which piece this node is, and how many pieces
-   * the program takes (the names it unpacks into, or the chunk count); null for every other op.
+   * For ops that give several tensors (Chunk, Split): which piece this node is (0-based), and how
+   * many pieces the program takes (the names it unpacks into); null for every other op. The shape
+   * rule compares `count` with the pieces the op gives (E0323) and reports only on piece 0; null on
+   * Chunk or Split means the program took the op as one value (also E0323).
    */
   readonly piece: { readonly index: number; readonly count: number } | null;
   report(d: DiagnosticBuilder): void;

@@ -223,7 +223,8 @@ export const unflatten: OpDef<'reshape'> = {
       args,
       'unflattened_size',
       report,
-      'unflatten got an unexpected error:\nonly one dimension can be inferred',
+      // PyTorch's message has a line break after the colon; a note is one line
+      'unflatten got an unexpected error: only one dimension can be inferred',
     );
   },
   infer(ctx) {

@@ -137,7 +137,7 @@ export const chunk: OpDef<'slice'> = {
     const chunks = ctx.args.value('chunks') as number;
     const sizes = chunkSizes(at.n, chunks);
     const size = sizes[0];
-    const why = `chunk cuts the ${at.n} along dim ${at.dim} into pieces of ceil(${at.n}/${chunks}) = ${size}: ${sizes.length} piece${sizes.length === 1 ? '' : 's'} (${sizes.join(', ')})`;
+    const why = `chunk cuts dim ${at.dim} (size ${at.n}) into pieces of ceil(${at.n}/${chunks}) = ${size}: ${sizes.length} piece${sizes.length === 1 ? '' : 's'} (${sizes.join(', ')})`;
     const want = ctx.piece?.count ?? 0;
     const help =
       want >= 1 && want <= at.n
@@ -208,7 +208,7 @@ export const split: OpDef<'slice'> = {
         return null;
       }
       const sizes = splitSizes(at.n, v);
-      const why = `split cuts the ${at.n} along dim ${at.dim} into pieces of ${v}: ${sizes.length} piece${sizes.length === 1 ? '' : 's'} (${sizes.join(', ')})`;
+      const why = `split cuts dim ${at.dim} (size ${at.n}) into pieces of ${v}: ${sizes.length} piece${sizes.length === 1 ? '' : 's'} (${sizes.join(', ')})`;
       const want = ctx.piece?.count ?? 0;
       const help =
         want >= 1 && want <= at.n
@@ -239,7 +239,7 @@ export const split: OpDef<'slice'> = {
       );
       return null;
     }
-    const why = `split cuts the ${at.n} along dim ${at.dim} into ${sizes.length} piece${sizes.length === 1 ? '' : 's'} (${sizes.join(', ')})`;
+    const why = `split cuts dim ${at.dim} (size ${at.n}) into ${sizes.length} piece${sizes.length === 1 ? '' : 's'} (${sizes.join(', ')})`;
     return pieceOf(ctx, input, at.dim, sizes, why, `take ${sizes.length} pieces, or list ${ctx.piece?.count} sizes`);
   },
   params: () => [],
@@ -332,9 +332,11 @@ function badRange(ctx: InferCtx, input: InputInfo, start: number, length: number
       .label(input.span, `\`${input.id}\` is ${shapeToString(input.shape)}`)
       .note(`PyTorch would fail at run time: start (${start}) + length (${length}) exceeds dimension size (${size}).`)
       .help(
-        Number.isInteger(n) && n - start >= 1 && length >= 0
-          ? `use a length of at most ${n - start}, or a start of at most ${n - length}`
-          : 'give a length of at least 1 that ends inside the dimension',
+        !Number.isInteger(n) || length < 0 || n - start < 1
+          ? 'give a length of at least 1 that ends inside the dimension'
+          : length <= n
+            ? `use a length of at most ${n - start}, or a start of at most ${n - length}`
+            : `use a length of at most ${n - start}`,
       ),
   );
   return null;
