@@ -16,16 +16,58 @@ function firstPieceReports(ctx: InferCtx): InferCtx {
   return { ...ctx, report: () => {} };
 }
 
-/** The [start, end) bounds of every piece along the dim. */
-type Bounds = readonly (readonly [number, number])[];
+/**
+ * The pieces along the dim, computed on demand: a Chunk or Split of a huge dim into pieces of 1
+ * must not build an array of them.
+ */
+export interface Pieces {
+  readonly count: number;
+  /** [start, end) of piece i */
+  bounds(i: number): readonly [number, number];
+  /** the index of an empty piece, or -1 */
+  readonly empty: number;
+}
 
-function boundsOf(sizes: readonly number[]): Bounds {
-  let start = 0;
-  return sizes.map((s) => {
-    const b = [start, start + s] as const;
-    start += s;
-    return b;
-  });
+/** Pieces of `size` along a dim of n, the last smaller (torch.chunk after its size, tensor.split). */
+function evenPieces(n: number, size: number): Pieces {
+  return {
+    count: Math.ceil(n / size),
+    bounds: (i) => [i * size, Math.min(n, (i + 1) * size)],
+    empty: -1,
+  };
+}
+
+/** One piece per size (tensor.split with a list). */
+function listPieces(sizes: readonly number[]): Pieces {
+  const starts: number[] = [];
+  let at = 0;
+  for (const s of sizes) {
+    starts.push(at);
+    at += s;
+  }
+  return { count: sizes.length, bounds: (i) => [starts[i], starts[i] + sizes[i]], empty: sizes.indexOf(0) };
+}
+
+/** torch.chunk: pieces of ceil(n/chunks), the last smaller, and fewer than `chunks` when n is small. */
+export function chunkPieces(n: number, chunks: number): Pieces {
+  return evenPieces(n, Math.ceil(n / chunks));
+}
+
+/** tensor.split with an int: pieces of `size`, the last smaller; one piece when size >= n. */
+export function splitPieces(n: number, size: number): Pieces {
+  return evenPieces(n, size);
+}
+
+/** Every piece's size (for small counts: tests, notes). */
+export function sizesOf(p: Pieces): number[] {
+  return Array.from({ length: p.count }, (_, i) => p.bounds(i)[1] - p.bounds(i)[0]);
+}
+
+/** The sizes for a note: all of them, or the first and the last of many. */
+function sizesText(p: Pieces): string {
+  if (p.count <= 8) return sizesOf(p).join(', ');
+  const size = (i: number) => p.bounds(i)[1] - p.bounds(i)[0];
+  return `${size(0)}, ${size(1)}, ${size(2)}, ..., ${size(p.count - 1)}`;
 }
 
 /**
@@ -36,11 +78,11 @@ function pieceOf(
   ctx: InferCtx,
   input: InputInfo,
   dim: number,
-  sizes: readonly number[],
+  pieces: Pieces,
   why: string,
   help: string,
 ): InferResult<'slice'> | null {
-  const count = sizes.length;
+  const count = pieces.count;
   if (!ctx.piece || ctx.piece.count !== count) {
     const taken = ctx.piece?.count ?? 1;
     ctx.report(
@@ -65,7 +107,7 @@ function pieceOf(
     );
     return null;
   }
-  const empty = sizes.indexOf(0);
+  const empty = pieces.empty;
   if (empty >= 0) {
     ctx.report(
       diag(
@@ -81,7 +123,7 @@ function pieceOf(
     );
     return null;
   }
-  const [start, end] = boundsOf(sizes)[ctx.piece.index];
+  const [start, end] = pieces.bounds(ctx.piece.index);
   const attrs: SliceAttrs = { dim, start, end };
   return { shape: input.shape.map((d, j) => (j === dim ? end - start : d)), attrs };
 }
@@ -94,19 +136,6 @@ function knownSizeAlong(ctx: InferCtx, input: InputInfo, rankMessage: string): {
   const n: Dim = input.shape[dim];
   if (!isKnown(n)) return unknownSize(ctx, input, `a known size along dim ${dim} to cut it`, n, ctx.args.span('dim'));
   return { dim, n };
-}
-
-/** torch.chunk: pieces of ceil(n/chunks), the last smaller, and fewer than `chunks` when n is small. */
-export function chunkSizes(n: number, chunks: number): number[] {
-  const size = Math.ceil(n / chunks);
-  const count = Math.ceil(n / size);
-  return Array.from({ length: count }, (_, i) => Math.min(size, n - i * size));
-}
-
-/** tensor.split with an int: pieces of `size`, the last smaller; one piece when size >= n. */
-export function splitSizes(n: number, size: number): number[] {
-  const count = Math.ceil(n / size);
-  return Array.from({ length: count }, (_, i) => Math.min(size, n - i * size));
 }
 
 export const chunk: OpDef<'slice'> = {
@@ -135,15 +164,15 @@ export const chunk: OpDef<'slice'> = {
     const at = knownSizeAlong(ctx, input, 'chunk expects at least a 1-dimensional tensor');
     if (!at) return null;
     const chunks = ctx.args.value('chunks') as number;
-    const sizes = chunkSizes(at.n, chunks);
-    const size = sizes[0];
-    const why = `chunk cuts dim ${at.dim} (size ${at.n}) into pieces of ceil(${at.n}/${chunks}) = ${size}: ${sizes.length} piece${sizes.length === 1 ? '' : 's'} (${sizes.join(', ')})`;
+    const pieces = chunkPieces(at.n, chunks);
+    const size = pieces.bounds(0)[1];
+    const why = `chunk cuts dim ${at.dim} (size ${at.n}) into pieces of ceil(${at.n}/${chunks}) = ${size}: ${pieces.count} piece${pieces.count === 1 ? '' : 's'} (${sizesText(pieces)})`;
     const want = ctx.piece?.count ?? 0;
     const help =
       want >= 1 && want <= at.n
-        ? `take ${sizes.length} pieces, or use Split(${pyList(evenSizes(at.n, want))}, dim=${ctx.args.value('dim')}) for ${want}`
-        : `take ${sizes.length} pieces`;
-    return pieceOf(ctx, input, at.dim, sizes, why, help);
+        ? `take ${pieces.count} pieces, or use Split(${pyList(evenSizes(at.n, want))}, dim=${ctx.args.value('dim')}) for ${want}`
+        : `take ${pieces.count} pieces`;
+    return pieceOf(ctx, input, at.dim, pieces, why, help);
   },
   params: () => [],
   macs: () => 0,
@@ -207,14 +236,14 @@ export const split: OpDef<'slice'> = {
         );
         return null;
       }
-      const sizes = splitSizes(at.n, v);
-      const why = `split cuts dim ${at.dim} (size ${at.n}) into pieces of ${v}: ${sizes.length} piece${sizes.length === 1 ? '' : 's'} (${sizes.join(', ')})`;
+      const pieces = splitPieces(at.n, v);
+      const why = `split cuts dim ${at.dim} (size ${at.n}) into pieces of ${v}: ${pieces.count} piece${pieces.count === 1 ? '' : 's'} (${sizesText(pieces)})`;
       const want = ctx.piece?.count ?? 0;
       const help =
         want >= 1 && want <= at.n
-          ? `take ${sizes.length} pieces, or give the sizes of ${want}: Split(${pyList(evenSizes(at.n, want))}, dim=${ctx.args.value('dim')})`
-          : `take ${sizes.length} pieces`;
-      return pieceOf(ctx, input, at.dim, sizes, why, help);
+          ? `take ${pieces.count} pieces, or give the sizes of ${want}: Split(${pyList(evenSizes(at.n, want))}, dim=${ctx.args.value('dim')})`
+          : `take ${pieces.count} pieces`;
+      return pieceOf(ctx, input, at.dim, pieces, why, help);
     }
     const sizes = intsOf(v);
     const total = sizes.reduce((a, b) => a + b, 0);
@@ -240,7 +269,14 @@ export const split: OpDef<'slice'> = {
       return null;
     }
     const why = `split cuts dim ${at.dim} (size ${at.n}) into ${sizes.length} piece${sizes.length === 1 ? '' : 's'} (${sizes.join(', ')})`;
-    return pieceOf(ctx, input, at.dim, sizes, why, `take ${sizes.length} pieces, or list ${ctx.piece?.count} sizes`);
+    return pieceOf(
+      ctx,
+      input,
+      at.dim,
+      listPieces(sizes),
+      why,
+      `take ${sizes.length} pieces, or list ${ctx.piece?.count} sizes`,
+    );
   },
   params: () => [],
   macs: () => 0,
