@@ -108,7 +108,14 @@ describe('conformance coverage', () => {
         if (op) shown.add(op);
       }
     }
-    expect([...OPS.keys()].filter((op) => !shown.has(op))).toEqual([]);
+    expect([...OPS.keys()].filter((op) => !shown.has(op) && !(op in NEEDS_UNPACKING))).toEqual([]);
+  });
+
+  it('keeps the list of ops without a shape file honest', () => {
+    for (const [op, why] of Object.entries(NEEDS_UNPACKING)) {
+      expect([...OPS.keys()], `${op} is not an op`).toContain(op);
+      expect(why.length, `${op} needs a reason`).toBeGreaterThan(20);
+    }
   });
 
   it('gives every area folder at least one file', () => {
@@ -152,11 +159,28 @@ const AREAS = [
   'linear',
   'softmax',
   'merge',
+  'broadcast',
+  'slicing',
+  'reshape',
+  'padding',
+  'norms',
+  'reduce',
+  'params',
   'symbolic',
   'limits',
   'runtime',
   'summary',
 ];
+
+/**
+ * Ops whose shape rule no .cnn file can show yet, with the reason: multi-output ops need the
+ * program to unpack their pieces, which today's grammar cannot write. Their rules are tested by
+ * constructing the resolver's output directly (test/analyze/pieces.test.ts).
+ */
+const NEEDS_UNPACKING: Readonly<Record<string, string>> = {
+  Chunk: 'gives several tensors; the grammar cannot unpack them yet (test/analyze/pieces.test.ts)',
+  Split: 'gives several tensors; the grammar cannot unpack them yet (test/analyze/pieces.test.ts)',
+};
 
 /** Codes shown only by known-bug files, because cnnc does not report them correctly yet. */
 const KNOWN_UNREPORTED: string[] = [];

@@ -236,6 +236,19 @@ function checkValue(def: OpDef, spec: ArgSpec, v: Spanned, report: (d: Diagnosti
       }
       return true;
     }
+    case 'ints':
+    case 'int_or_ints': {
+      const want = spec.kind === 'ints' ? 'a tuple of ints' : 'an int or a tuple of ints';
+      if (!v.items) {
+        if (spec.kind === 'ints' || !isInt(v)) return wrongType(want);
+        return spec.min !== undefined && (v.value as number) < spec.min ? tooSmall(v, spec.min) : true;
+      }
+      for (const item of v.items) {
+        if (!isInt(item)) return wrongType(want, item);
+        if (spec.min !== undefined && (item.value as number) < spec.min) return tooSmall(item, spec.min);
+      }
+      return true;
+    }
   }
 }
 
@@ -249,6 +262,10 @@ function kindText(spec: ArgSpec): string {
       return 'True or False';
     case 'string':
       return 'a string';
+    case 'ints':
+      return 'a tuple of ints';
+    case 'int_or_ints':
+      return 'an int or a tuple of ints';
     default:
       return 'an int or a tuple of two ints';
   }

@@ -32,6 +32,20 @@ const KEEPS_CHANNELS = new Set<OpName>([
   'identity',
   'add',
   'softmax',
+  'hardtanh',
+  'hardswish',
+  'hardsigmoid',
+  'silu',
+  'gelu',
+  'elu',
+  'mish',
+  'prelu',
+  'scalar',
+  'pad',
+  'channel_shuffle',
+  'layer_norm',
+  'group_norm',
+  'adaptive_maxpool2d',
 ]);
 
 /**
@@ -125,7 +139,7 @@ function inferLayer(layer: PendingLayer, known: Map<string, Known>, report: Repo
   const params = paramSpecs(layer, result.attrs, withCallSite);
   return {
     id: layer.id,
-    op: layer.def.op,
+    op: result.op ?? layer.def.op,
     attrs: result.attrs,
     inputs: layer.inputs,
     shape: result.shape,

@@ -1,4 +1,4 @@
-import { OPS_BY_IR } from '../2-analyze/ops/registry.ts';
+import { classNameOf } from '../2-analyze/ops/registry.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { diagnosticToJson } from '../diagnostics/render/json.ts';
 import { renderRich, renderSummary } from '../diagnostics/render/rich.ts';
@@ -47,7 +47,7 @@ export function checkJson(result: CheckResult) {
       outputs: g.outputNames,
       nodes: g.nodes.map((n) => ({
         name: n.id,
-        op: OPS_BY_IR.get(n.op)?.className ?? n.op,
+        op: classNameOf(n),
         shape: n.shape ? shapeToJson(n.shape) : null,
         params: n.params.map((p) => ({ key: p.key, shape: p.shape })),
       })),

@@ -65,7 +65,10 @@ export const CATALOGUE = {
   AddShapeMismatch: entry('E0313', 'Add inputs whose shapes differ'),
   ConcatShapeMismatch: entry('E0314', 'Concat inputs that differ outside the concat dimension'),
   WrongRank: entry('E0315', 'an op receives a tensor of a rank it does not accept'),
-  DimOutOfRange: entry('E0316', 'a dim argument (Flatten, Softmax, Concat) outside the input rank'),
+  DimOutOfRange: entry(
+    'E0316',
+    'a dim argument (Flatten, Softmax, Concat, Narrow, Permute, Mean, ...) outside the input rank',
+  ),
   DivisorZero: entry('E0317', 'AvgPool2d divisor_override of 0'),
   UnknownChannels: entry('E0318', 'a channel count that must be known at compile time is symbolic'),
   SymbolicCheck: entry('W0319', 'a shape condition that depends on a symbolic size is checked at run time', 'warning'),
@@ -74,6 +77,17 @@ export const CATALOGUE = {
     'E0321',
     'a tensor or kernel beyond what the chosen backend supports (gpu.js WebGL indexing, texture inputs)',
   ),
+  BroadcastMismatch: entry('E0322', 'two inputs of Sub, Mul or Div whose shapes do not broadcast'),
+  UnpackCount: entry('E0323', 'a multi-output op (Chunk, Split) taken as a different number of tensors than it gives'),
+  ChannelGroups: entry('E0324', 'a channel count not divisible by the groups of GroupNorm or ChannelShuffle'),
+  RepeatedDim: entry('E0325', 'a dim given twice (Permute, Mean, Sum)'),
+  SliceOutOfRange: entry('E0326', 'Narrow, Chunk or Split sizes that do not fit the input dimension'),
+  UnknownSize: entry(
+    'E0327',
+    'a size that must be known at compile time (to chunk, split, narrow or reshape) is symbolic',
+  ),
+  ReshapeSize: entry('E0328', "a Reshape, View or Unflatten shape that does not fit the input's number of elements"),
+  NormalizedShapeMismatch: entry('E0329', "LayerNorm's normalized_shape differs from the input's trailing dimensions"),
 
   // Weights and run time: E04xx
   WeightsMissingKey: entry('E0401', 'a parameter the model needs is missing from the weights file'),

@@ -1,4 +1,4 @@
-import { OPS_BY_IR } from '../2-analyze/ops/registry.ts';
+import { classNameOf, OPS_BY_IR } from '../2-analyze/ops/registry.ts';
 import { type Dim, evaluate, shapeToJson, shapeToString, symbolsOf } from '../ir/dim.ts';
 import type { Graph } from '../ir/graph.ts';
 
@@ -33,6 +33,8 @@ export interface ModelSummary {
 const ONE: ReceptiveField = { size: [1, 1], jump: [1, 1], global: false };
 
 function combine(fields: readonly ReceptiveField[]): ReceptiveField {
+  // a free parameter has no inputs: its value sees nothing of the input
+  if (fields.length === 0) return ONE;
   return fields.reduce((a, b) => (b.global || b.size[0] * b.size[1] > a.size[0] * a.size[1] ? b : a));
 }
 
@@ -89,7 +91,7 @@ export function summarize(graph: Graph): ModelSummary {
     shapes.set(node.id, node.shape);
     rows.push({
       name: node.id,
-      op: def?.className ?? node.op,
+      op: def ? classNameOf(node) : node.op,
       shape: node.shape ? shapeToJson(node.shape) : null,
       params,
       macs,

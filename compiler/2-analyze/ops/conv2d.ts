@@ -6,6 +6,7 @@ import { type Dim, dimToString, isKnown, shapeToString } from '../../ir/dim.ts';
 import { describeValue } from '../value.ts';
 import { type ArgSpec, type BoundArgs, type InferCtx, type OpDef, REQUIRED } from './op-def.ts';
 import { AXES, callWithArg, pairOf, requireRank, windowFormula, windowOut } from './shape-util.ts';
+import { reflectPadMessage } from './pad2d.ts';
 
 const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'] as const;
 
@@ -202,12 +203,21 @@ function infer(ctx: InferCtx, lazy: boolean) {
   }
 
   const sizes: Dim[] = [h, w];
+  // F.pad checks the width's padding before the height's
+  for (const i of [1, 0]) {
+    const size = sizes[i];
+    if (
+      isKnown(size) &&
+      mode !== 'zeros' &&
+      !checkPadMode(ctx, mode, size, pads[i * 2], pads[i * 2 + 1], i, input.shape)
+    )
+      return null;
+  }
   const outs: Dim[] = [];
   for (let i = 0; i < 2; i++) {
     const size = sizes[i];
     const lo = pads[i * 2];
     const hi = pads[i * 2 + 1];
-    if (isKnown(size) && mode !== 'zeros' && !checkPadMode(ctx, mode, size, lo, hi, i, input.shape)) return null;
     const effective = dilation[i] * (kernel[i] - 1) + 1;
     if (isKnown(size) && size + lo + hi < effective) {
       const [ph, pw] = [h, w].map((s, j) =>
@@ -286,9 +296,7 @@ function checkPadMode(
       )
         .label(ctx.args.span('padding_mode'), 'reflect padding')
         .label(input.span, `\`${input.id}\` is ${shapeToString(shape)}`)
-        .note(
-          `PyTorch would fail at run time: Argument #${dim * 2 + 2}: Padding size should be less than the corresponding input dimension, but got: padding (${lo}, ${hi}) at dimension ${dim} of input ${size}`,
-        )
+        .note(`PyTorch would fail at run time: ${reflectPadMessage(dim, shape.length, lo, hi)}`)
         .help(`use padding of at most ${size - 1}, or padding_mode='replicate' or 'zeros'`),
     );
     return false;

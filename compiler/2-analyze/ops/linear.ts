@@ -1,8 +1,9 @@
 import { diag } from '../../diagnostics/diagnostic.ts';
 import type { LinearAttrs } from '../../ir/attrs.ts';
-import { dimToString, isKnown, shapeToString } from '../../ir/dim.ts';
+import { dimToString, isKnown, numel, shapeToString } from '../../ir/dim.ts';
 import { type ArgSpec, type InferCtx, type InputInfo, type OpDef, REQUIRED } from './op-def.ts';
 import { callWithArg } from './shape-util.ts';
+import { wrongRank } from './checks.ts';
 
 /** Explains where a feature count comes from when a Flatten produced it: 144 = 4 x 6 x 6. */
 function flattenNote(input: InputInfo, features: number): string | null {
@@ -14,7 +15,8 @@ function flattenNote(input: InputInfo, features: number): string | null {
 
 function mismatch(ctx: InferCtx, input: InputInfo, want: number, got: number, out: number): void {
   const fixed = callWithArg(ctx, 'in_features', String(got));
-  const rows = input.shape.slice(0, -1).map(dimToString).join('x') || '1';
+  // PyTorch multiplies the input as a matrix of the leading dims' product rows (1 for a 1-D input)
+  const rows = dimToString(numel(input.shape.slice(0, -1)));
   const d = diag(
     'LinearInFeatures',
     `Linear \`${ctx.id}\` expects ${want} input features, but \`${input.id}\` produces ${got}`,
@@ -49,7 +51,13 @@ function makeDef(className: string, lazy: boolean): OpDef<'linear'> {
       const out = ctx.args.value('out_features') as number;
       // None (or LazyLinear) infers in_features from the input
       const want = lazy ? null : (ctx.args.value('in_features') as number | null);
-      if (input.shape.length === 0) return null;
+      if (input.shape.length === 0)
+        return wrongRank(
+          ctx,
+          input,
+          'an input of at least 1 dimension ([..., in_features])',
+          'both arguments to matmul need to be at least 1D, but they are 0D and 2D',
+        );
       if (want !== null && isKnown(last) && last !== want) {
         mismatch(ctx, input, want, last, out);
       }

@@ -5,6 +5,8 @@ import type { Conv2dAttrs } from '../../ir/attrs.ts';
 import type { Shape } from '../../ir/dim.ts';
 import type { InferCtx, InputInfo, OpDef, Receptive } from './op-def.ts';
 import { resolveDim } from './dims.ts';
+import { broadcastMessage, warnUndecidedBroadcast } from './binary.ts';
+import { broadcastShapes } from './broadcast.ts';
 
 const MERGE_RF: Receptive = { kind: 'same' };
 
@@ -56,46 +58,75 @@ function inputSpan(ctx: InferCtx, i: number) {
   return ctx.spans.inputs[i] ?? ctx.spans.call;
 }
 
-export const addOp: OpDef<'add'> = {
+/**
+ * Whether two shapes are the same, up to sizes that depend on symbols (those are warned about).
+ * With `ones`, a 1 against a symbol counts as different: two inputs then broadcast, whatever the symbol.
+ */
+function sameShape(a: Shape, b: Shape, ones = false): boolean {
+  return (
+    a.length === b.length &&
+    a.every((d, j) => {
+      const eq = dimsEqual(d, b[j]);
+      return eq === true || (eq === null && !(ones && (d === 1 || b[j] === 1)));
+    })
+  );
+}
+
+/**
+ * Add sums 2 to 64 inputs. Inputs of one shape make the IR op `add` (n-ary); two inputs of shapes
+ * that differ but broadcast, as PyTorch's `a + b`, make `binary` {op: 'add'}. Three or more inputs
+ * must share one shape.
+ */
+export const addOp: OpDef<'add' | 'binary'> = {
   className: 'Add',
   op: 'add',
   args: [],
   arity: { min: 2, max: 64 },
   infer(ctx) {
     const [first, ...rest] = ctx.inputs;
+    if (rest.length === 1 && !sameShape(first.shape, rest[0].shape, true)) {
+      const r = broadcastShapes(first.shape, rest[0].shape);
+      if (r.shape) {
+        warnUndecidedBroadcast(ctx, r.undecided);
+        return { shape: r.shape, attrs: { op: 'add' }, op: 'binary' };
+      }
+    }
     for (let i = 0; i < rest.length; i++) {
       const other = rest[i];
+      if (sameShape(first.shape, other.shape)) continue;
       const rankOk = other.shape.length === first.shape.length;
       const dim = rankOk ? other.shape.findIndex((d, j) => dimsEqual(d, first.shape[j]) === false) : -1;
-      if (!rankOk || dim >= 0) {
-        const where = rankOk
-          ? `dimension ${dim} (${dimToString(first.shape[dim])} vs ${dimToString(other.shape[dim])})`
-          : `rank (${first.shape.length}-D vs ${other.shape.length}-D)`;
-        ctx.report(
-          diag(
-            'AddShapeMismatch',
-            `Add \`${ctx.id}\` needs inputs of the same shape, but \`${first.id}\` is ${shapeToString(first.shape)} and \`${other.id}\` is ${shapeToString(other.shape)}`,
-            inputSpan(ctx, i + 1),
-            `${shapeToString(other.shape)}`,
+      const where = rankOk
+        ? `dimension ${dim} (${dimToString(first.shape[dim])} vs ${dimToString(other.shape[dim])})`
+        : `rank (${first.shape.length}-D vs ${other.shape.length}-D)`;
+      const b = broadcastShapes(first.shape, other.shape);
+      const chain = rest.length > 1 && b.shape !== null;
+      ctx.report(
+        diag(
+          'AddShapeMismatch',
+          `Add \`${ctx.id}\` needs inputs of the same shape, but \`${first.id}\` is ${shapeToString(first.shape)} and \`${other.id}\` is ${shapeToString(other.shape)}`,
+          inputSpan(ctx, i + 1),
+          `${shapeToString(other.shape)}`,
+        )
+          .label(first.span, `\`${first.id}\` produces ${shapeToString(first.shape)}`)
+          .label(other.span, `\`${other.id}\` produces ${shapeToString(other.shape)}`)
+          .note(`they differ in ${where}`)
+          .note(
+            chain
+              ? "PyTorch's a + b + ... would broadcast them; an Add of three or more inputs needs one shape in cnnc"
+              : `PyTorch would fail at run time: ${broadcastMessage(b.mismatch!)}`,
           )
-            .label(first.span, `\`${first.id}\` produces ${shapeToString(first.shape)}`)
-            .label(other.span, `\`${other.id}\` produces ${shapeToString(other.shape)}`)
-            .note(`they differ in ${where}`)
-            .note(
-              rankOk
-                ? `PyTorch would fail at run time: The size of tensor a (${dimToString(first.shape[dim])}) must match the size of tensor b (${dimToString(other.shape[dim])}) at non-singleton dimension ${dim}`
-                : 'PyTorch would broadcast or fail at run time; cnnc adds tensors of equal shape only',
-            )
-            .help(
-              dim === 1
+          .help(
+            chain
+              ? `add two inputs at a time (\`Add() <- ${first.id}, ${other.id}\`, then the others): two inputs broadcast`
+              : dim === 1
                 ? `make the channel counts equal, e.g. a 1x1 Conv2d(${dimToString(other.shape[1])}, ${dimToString(first.shape[1])}, kernel_size=1) on \`${other.id}\` (a projection shortcut)`
                 : (paddingFix(other, first.shape) ??
-                    paddingFix(first, other.shape) ??
-                    `make both branches keep the same size (check padding and stride of the layers that produce \`${first.id}\` and \`${other.id}\`)`),
-            ),
-        );
-        return null;
-      }
+                  paddingFix(first, other.shape) ??
+                  `make both branches keep the same size (check padding and stride of the layers that produce \`${first.id}\` and \`${other.id}\`)`),
+          ),
+      );
+      return null;
     }
     warnUndecided(ctx, dimIndexes(first.shape.length), 'Add');
     return { shape: first.shape, attrs: {} as NoAttrs };

@@ -15,7 +15,9 @@ export type ArgKind =
   | 'pair' // an int or a tuple of two ints, as PyTorch's _pair
   | 'padding' // 'pair' or the strings 'same' / 'valid'
   | 'string' // one of `choices`
-  | 'output_size'; // an int, None, or a tuple of two (int or None)
+  | 'output_size' // an int, None, or a tuple of two (int or None)
+  | 'ints' // a tuple or list of ints, any length (each >= min)
+  | 'int_or_ints'; // an int, or a tuple or list of ints (each >= min); the op normalises
 
 export interface ArgSpec {
   readonly name: string;
@@ -62,8 +64,10 @@ export interface InferCtx {
   readonly args: BoundArgs;
   readonly inputs: readonly InputInfo[];
   /**
-   * For ops that give several tensors (Chunk, Split): which piece this node is, and how many pieces
-   * the program takes (the names it unpacks into, or the chunk count); null for every other op.
+   * For ops that give several tensors (Chunk, Split): which piece this node is (0-based), and how
+   * many pieces the program takes (the names it unpacks into); null for every other op. The shape
+   * rule compares `count` with the pieces the op gives (E0323) and reports only on piece 0; null on
+   * Chunk or Split means the program took the op as one value (also E0323).
    */
   readonly piece: { readonly index: number; readonly count: number } | null;
   report(d: DiagnosticBuilder): void;
@@ -74,6 +78,8 @@ export interface InferCtx {
 export interface InferResult<K extends OpName> {
   readonly shape: Shape;
   readonly attrs: OpAttrs[K];
+  /** the IR op, when a def makes more than one (Add of two shapes that broadcast is `binary`); else def.op */
+  readonly op?: K;
 }
 
 export interface ParamShape {
