@@ -251,9 +251,12 @@ export class Resolver {
       if (prev.start === ident.span.start && prev.file === ident.span.file) {
         // the same statement again: a loop's next iteration
         this.report(
-          diag('DuplicateName', `the name \`${ident.name}\` is defined again by the next iteration of the loop`, ident.span, 'the same name in every iteration').help(
-            `give the name a part that changes, e.g. \`\`${ident.name}{i}\`\``,
-          ),
+          diag(
+            'DuplicateName',
+            `the name \`${ident.name}\` is defined again by the next iteration of the loop`,
+            ident.span,
+            'the same name in every iteration',
+          ).help(`give the name a part that changes, e.g. \`\`${ident.name}{i}\`\``),
         );
         return false;
       }
@@ -394,9 +397,8 @@ export class Resolver {
       frame,
       inputsSpan: stmt.inputs?.[0]?.span,
     };
-    const pieces = this.values.pieceCount(def, args, stmt.callSpan);
+    const pieces = this.values.pieceCount(def, args);
     if (pieces === null) return this.addNode({ ...request, id });
-    if (pieces === 0) return null;
     const items: Binding[] = [];
     for (let i = 0; i < pieces; i++) {
       const piece = this.addNode({ ...request, id: this.freshId(`${id}[${i}]`), piece: { index: i, count: pieces } });

@@ -79,8 +79,12 @@ export class ValueResolver {
     return null;
   }
 
-  /** How many nodes a multi-output op given as a layer (`parts: Chunk(2, dim=1)`) makes; null for other ops. */
-  pieceCount(def: OpDef, args: readonly EvaluatedArg[], at: Span): number | null {
+  /**
+   * How many nodes a multi-output op given as a layer (`parts: Chunk(2, dim=1)`) makes: the chunk
+   * count, or the number of sizes of a Split; null (one node, which the op's own checks judge) for
+   * other ops and for arguments that do not give a count (Chunk(0), Split(16)).
+   */
+  pieceCount(def: OpDef, args: readonly EvaluatedArg[]): number | null {
     if (def.className !== 'Chunk' && def.className !== 'Split') return null;
     const first = args.find(
       (a) => a.name === null || a.name.name === (def.className === 'Chunk' ? 'chunks' : 'split_size_or_sections'),
@@ -94,20 +98,8 @@ export class ValueResolver {
       v.value <= 4096
     )
       return v.value;
-    if (def.className === 'Split' && v?.items && v.items.length >= 1) return v.items.length;
-    this.report(
-      diag(
-        'WrongArgumentType',
-        `a ${def.className} layer needs its number of pieces${def.className === 'Split' ? ' (a list of sizes)' : ''}`,
-        at,
-        'how many pieces?',
-      ).help(
-        def.className === 'Split'
-          ? 'give the sizes, e.g. `Split((16, 16), dim=1)`, or unpack: `a, b = x.split(16, dim=1)`'
-          : 'give chunks as a number, e.g. `Chunk(2, dim=1)`',
-      ),
-    );
-    return 0;
+    if (def.className === 'Split' && v?.items && v.items.length >= 1 && v.items.length <= 4096) return v.items.length;
+    return null;
   }
 
   /** Whether a condition is decided at compile time; reports it when it reads a tensor. */
@@ -502,11 +494,11 @@ export class ValueResolver {
     if (!top || unpack < 2) {
       this.report(
         diag(
-          'WrongInputCount',
+          'UnpackCount',
           `\`${describeExpr(e)}\` gives several tensors: unpack them into names`,
           e.span,
           'several tensors',
-        ).help(`write \`a, b = ${describeExpr(e).replace('(...)', '(...)')}\``),
+        ).help(`write \`a, b = ${describeExpr(e)}\``),
       );
       return null;
     }

@@ -29,6 +29,8 @@ export interface EvalExpectation extends NodeRef {
 export interface ParamExpectation {
   readonly key: string;
   readonly shape: readonly number[];
+  /** fixtures only: an integer tensor instead of float32 */
+  readonly dtype?: 'I64';
 }
 
 export interface AttrExpectation extends NodeRef {
@@ -271,7 +273,8 @@ function fixture(arg: string, fail: (why: string) => never): Fixture {
   if (kind === 'npy') return { name, kind, shape: intList(rest, fail) };
   if (kind === 'text') return { name, kind, text: rest };
   const tensors: ParamExpectation[] = [];
-  for (const part of rest.matchAll(/([^\s,[\]]+)\s*(\[[^\]]*\])/g))
-    tensors.push({ key: part[1], shape: intList(part[2], fail) });
+  // a key, its shape, and optionally `I64` (an integer tensor, as PyTorch saves num_batches_tracked)
+  for (const part of rest.matchAll(/([^\s,[\]]+)\s*(\[[^\]]*\])(\s+I64)?/g))
+    tensors.push({ key: part[1], shape: intList(part[2], fail), ...(part[3] ? { dtype: 'I64' as const } : {}) });
   return { name, kind: 'safetensors', tensors };
 }

@@ -2,6 +2,8 @@
  * Runs one conformance file and compares what cnnc does with what the file expects. Returns the
  * differences as sentences (empty when the file conforms), so a failing test says all of them.
  */
+import type { StoredTensor } from '../../runtime/io/stored-tensor.ts';
+import { int64Tensor, safetensorsOf } from '../../test/checkpoints/fixtures.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -12,7 +14,6 @@ import { evaluate, shapeToString } from '../../compiler/ir/dim.ts';
 import type { Graph, IRNode } from '../../compiler/ir/graph.ts';
 import type { SourceFile } from '../../compiler/source/source-file.ts';
 import { writeNpy } from '../../runtime/io/npy.ts';
-import { writeSafetensors } from '../../runtime/io/safetensors.ts';
 import { tensor, type Tensor } from '../../compiler/ir/tensor.ts';
 import { runCli } from '../../test/cli-harness.ts';
 import type { Expectations, Fixture, Located, NodeRef } from './directives.ts';
@@ -200,7 +201,19 @@ function fixtureBytes(f: Fixture): Uint8Array | string {
     case 'npy':
       return writeNpy(filled(f.shape));
     case 'safetensors':
-      return writeSafetensors(Object.fromEntries(f.tensors.map((t) => [t.key, filled(t.shape)])));
+      return safetensorsOf(
+        f.tensors.map((t) => {
+          const values = filled(t.shape);
+          const stored: StoredTensor =
+            t.dtype === 'I64'
+              ? int64Tensor(
+                  [...t.shape],
+                  Array.from(values.data, (_, i) => i + 1),
+                )
+              : { dtype: 'F32', shape: t.shape, bytes: new Uint8Array(values.data.buffer) };
+          return [t.key, stored] as [string, StoredTensor];
+        }),
+      );
     case 'text':
       return f.text;
   }
