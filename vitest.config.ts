@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     maxWorkers: 2,
+    // names the run's temporary folders and removes what is left of them at the end
+    globalSetup: ['test/global-temp.ts'],
   },
 });

@@ -98,6 +98,7 @@ function inferLayer(layer: PendingLayer, known: Map<string, Known>, report: Repo
   const unknown: IRNode = {
     id: layer.id,
     op: layer.def.op,
+    className: layer.def.className,
     attrs: {} as never,
     inputs: layer.inputs,
     shape: null,
@@ -140,6 +141,7 @@ function inferLayer(layer: PendingLayer, known: Map<string, Known>, report: Repo
   return {
     id: layer.id,
     op: result.op ?? layer.def.op,
+    className: layer.def.className,
     attrs: result.attrs,
     inputs: layer.inputs,
     shape: result.shape,

@@ -16,6 +16,11 @@ export interface ParamSpec {
 export interface IRNode<K extends OpName = OpName> {
   readonly id: string;
   readonly op: K;
+  /**
+   * the class the layer was written with (`ReLU6`, `LayerNorm2d`, `Mul`), for what users read;
+   * several classes share an IR op
+   */
+  readonly className?: string;
   readonly attrs: OpAttrs[K];
   /** ids of nodes or graph inputs, in order */
   readonly inputs: readonly string[];

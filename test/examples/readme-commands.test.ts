@@ -13,6 +13,14 @@ import { EXAMPLES, exampleFolders, readmeCommands, relocate, REPO } from './read
 
 const outRoot = tempDir('examples');
 const folders = exampleFolders();
+/** Folders of several models (no picture of their own): every `.cnn` in them is an example. */
+const COLLECTIONS = new Set(['torchvision']);
+
+/** The `.cnn` files an example folder promises: its namesake, or every one of a collection. */
+function cnnFiles(name: string): string[] {
+  if (!COLLECTIONS.has(name)) return [`${name}.cnn`];
+  return readdirSync(join(EXAMPLES, name)).filter((f) => f.endsWith('.cnn'));
+}
 
 describe('the examples folder', () => {
   it('holds the examples the docs promise', () => {
@@ -24,6 +32,7 @@ describe('the examples folder', () => {
       'receptive-field',
       'resnet-block',
       'rgb-feature-maps',
+      'torchvision',
       'vgg-block',
     ]);
   });
@@ -31,15 +40,18 @@ describe('the examples folder', () => {
   it.each(folders)('%s has a README with a command, its .cnn file, and a bundled image or inline model', (name) => {
     const files = readdirSync(join(EXAMPLES, name));
     expect(files).toContain('README.md');
-    expect(files).toContain(`${name}.cnn`);
+    for (const f of cnnFiles(name)) expect(files).toContain(f);
+    expect(cnnFiles(name).length).toBe(COLLECTIONS.has(name) ? 19 : 1);
     expect(readmeCommands(join(EXAMPLES, name, 'README.md')).length).toBeGreaterThan(0);
-    if (name !== 'broken') expect(files.some((f) => f.endsWith('.png'))).toBe(true);
+    if (name !== 'broken' && !COLLECTIONS.has(name)) expect(files.some((f) => f.endsWith('.png'))).toBe(true);
   });
 
   it.each(folders.filter((f) => f !== 'broken'))('%s passes cnnc check with no diagnostic at all', async (name) => {
-    const run = await runCli(['check', join(EXAMPLES, name, `${name}.cnn`)]);
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toBe('');
+    for (const file of cnnFiles(name)) {
+      const run = await runCli(['check', join(EXAMPLES, name, file)]);
+      expect(run.code, `${file}: ${run.stderr}`).toBe(0);
+      expect(run.stderr).toBe('');
+    }
   });
 
   it.each(folders.filter((f) => existsSync(join(EXAMPLES, f, `${f}.safetensors`))))(

@@ -121,7 +121,8 @@ const PAD_CLASS = { constant: 'ConstantPad2d', reflect: 'ReflectionPad2d', repli
  * `slice`), so this is the first registered one, except where the attrs tell: binary and scalar ops
  * by their operator, reduce by mean / sum, pad by its mode.
  */
-export function classNameOf(node: Pick<IRNode, 'op' | 'attrs'>): string {
+export function classNameOf(node: Pick<IRNode, 'op' | 'attrs' | 'className'>): string {
+  if (node.className) return node.className;
   // a node left without a shape by an error upstream has empty attrs
   const op = (node.attrs as { op?: string }).op;
   if ((node.op === 'binary' || node.op === 'scalar') && op && op in BINARY_CLASS)
