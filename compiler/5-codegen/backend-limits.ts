@@ -40,7 +40,18 @@ export const WASM_MAX_BYTES = 2 ** 31 - 65536;
 
 /** The limits of a backend name as `--backend` takes it; null for a name that is not a backend. */
 export function backendLimits(backend: string): BackendLimits | null {
-  if (backend === 'cpu' || backend === 'gpujs:cpu' || backend === 'gpujs:webasm') {
+  // gpu.js compiles its WebAssembly kernels with float32 numbers, indices included (as on WebGL)
+  if (backend === 'gpujs:webasm') {
+    return {
+      backend,
+      maxElements: GL_MAX_ELEMENTS,
+      elementsWhy: `gpu.js's WebAssembly kernels compute indices in float32 arithmetic, exact only up to 2^24 = ${formatCount(GL_MAX_ELEMENTS)}`,
+      maxTextureSize: null,
+      maxKernelInputs: null,
+      maxMemoryBytes: null,
+    };
+  }
+  if (backend === 'cpu' || backend === 'gpujs:cpu') {
     return {
       backend,
       maxElements: CPU_INDEX,

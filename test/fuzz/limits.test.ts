@@ -112,10 +112,30 @@ describe('backend limits (compile for a backend)', () => {
     expect(d[0].notes[0]).toContain('at most 16,777,216 elements per tensor');
     expect(d[0].notes[1]).toBe('it would need a 4097x4097 texture; gpujs:headlessgl allows at most 4096x4096');
     expect(d[1].message).toMatch(/^the output of `r` /);
-    for (const backend of ['cpu', 'gpujs:cpu', 'gpujs:webasm'])
-      expect(compile(overGl, { backend }).ok, backend).toBe(true);
-    for (const backend of ['gpujs', 'gpujs:webgl', 'gpujs:webgl2'])
+    for (const backend of ['cpu', 'gpujs:cpu']) expect(compile(overGl, { backend }).ok, backend).toBe(true);
+    for (const backend of ['gpujs', 'gpujs:webgl', 'gpujs:webgl2', 'gpujs:webasm'])
       expect(compile(overGl, { backend }).ok, backend).toBe(false);
+  });
+
+  it("refuses a tensor above 2^24 elements for gpu.js's WebAssembly kernels, which index in float32", async () => {
+    // AlexNet's first classifier layer: 9216 x 4096 = 37,748,736 weights
+    const r = compile(model('[2, 9216]', 'fc: Linear(9216, 4096)'), { backend: 'gpujs:webasm' });
+    expect(messages(r.diagnostics)).toEqual([
+      expect.stringMatching(
+        /^E0321 parameter `fc.weight` \[4096, 9216\] has 37,748,736 elements: too big for backend gpujs:webasm/,
+      ),
+    ]);
+    expect(errors(r.diagnostics)[0].notes[0]).toContain('WebAssembly kernels compute indices in float32');
+    // below the limit it runs and agrees with the cpu backend
+    const small = model('[2, 4096]', 'fc: Linear(4096, 4096)');
+    const x = { shape: [2, 4096], data: Float32Array.from({ length: 2 * 4096 }, (_, i) => Math.sin(i)) };
+    const a = await compileModel(small, { backend: 'cpu' });
+    const b = await compileModel(small, { backend: 'gpujs:webasm' });
+    if (!a.ok || !b.ok) throw new Error('did not compile');
+    const [ya, yb] = [Object.values(await a.model.run({ x }))[0].data, Object.values(await b.model.run({ x }))[0].data];
+    expect(Math.max(...ya.map((v, i) => Math.abs(v - yb[i])))).toBeLessThan(1e-4);
+    a.model.destroy();
+    b.model.destroy();
   });
 
   it('refuses a parameter above 2^24 elements for WebGL (the run-time check only looked at buffers)', () => {

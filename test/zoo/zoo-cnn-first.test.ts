@@ -14,5 +14,6 @@ zooSuite(
     'googlenet',
     'inception_v3',
   ],
-  ['cpu', 'wasm'],
+  ['cpu', 'wasm', 'gpujs:webasm'],
+  { resnet18: ['gpujs:headlessgl'], squeezenet1_1: ['gpujs:headlessgl'] },
 );

@@ -13,5 +13,6 @@ zooSuite(
     'regnet_y_400mf',
     'convnext_tiny',
   ],
-  ['cpu', 'wasm'],
+  ['cpu', 'wasm', 'gpujs:webasm'],
+  { mobilenet_v3_small: ['gpujs:headlessgl'], shufflenet_v2_x1_0: ['gpujs:headlessgl'] },
 );
