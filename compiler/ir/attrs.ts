@@ -78,6 +78,25 @@ export interface ConcatAttrs {
 
 export type NoAttrs = Record<string, never>;
 
+/**
+ * What an `identity` node is in training: a dropout (zeroes with probability p and scales the rest
+ * by 1/(1-p); `element` per value, `channel` per (sample, channel) as Dropout1d/2d/3d, `alpha` and
+ * `feature_alpha` keep the SELU statistics) or torchvision's stochastic depth (drops the whole
+ * residual branch per sample, `row`, or for the batch). At inference it is the identity, whatever it holds.
+ */
+export type TrainingIdentity =
+  | {
+      readonly kind: 'dropout';
+      readonly p: number;
+      readonly variant: 'element' | 'channel' | 'alpha' | 'feature_alpha';
+    }
+  | { readonly kind: 'stochastic_depth'; readonly p: number; readonly mode: 'row' | 'batch' };
+
+/** Identity, Flatten-like copies and, at inference, the dropouts. */
+export interface IdentityAttrs {
+  readonly training?: TrainingIdentity;
+}
+
 /** Hardtanh clamps to [min_val, max_val]; ReLU6 is Hardtanh(0, 6), as in PyTorch. */
 export interface HardtanhAttrs {
   readonly min_val: number;
@@ -199,7 +218,7 @@ export interface OpAttrs {
   softmax: SoftmaxAttrs;
   add: NoAttrs;
   concat: ConcatAttrs;
-  identity: NoAttrs;
+  identity: IdentityAttrs;
   // torchvision's activations (ReLU6 is hardtanh 0..6)
   hardtanh: HardtanhAttrs;
   hardswish: NoAttrs;

@@ -25,6 +25,15 @@ function checkP(className: string, args: BoundArgs, report: InferCtx['report'], 
   );
 }
 
+const VARIANT: Readonly<Record<string, 'element' | 'channel' | 'alpha' | 'feature_alpha'>> = {
+  Dropout: 'element',
+  Dropout1d: 'channel',
+  Dropout2d: 'channel',
+  Dropout3d: 'channel',
+  AlphaDropout: 'alpha',
+  FeatureAlphaDropout: 'feature_alpha',
+};
+
 function dropoutLike(className: string): OpDef<'identity'> {
   return {
     ...sameShape(
@@ -34,7 +43,7 @@ function dropoutLike(className: string): OpDef<'identity'> {
         { name: 'p', kind: 'float', default: 0.5 },
         { name: 'inplace', kind: 'bool', default: false },
       ],
-      () => ({}),
+      (a) => ({ training: { kind: 'dropout', p: a.value('p') as number, variant: VARIANT[className] } }),
     ),
     check: (args, report) =>
       checkP(
@@ -67,7 +76,10 @@ export const dropout1d: OpDef<'identity'> = {
         rank === 4 ? 'use Dropout2d for [N, C, H, W] inputs' : 'check the order of layers',
       );
     }
-    return { shape: input.shape, attrs: {} };
+    return {
+      shape: input.shape,
+      attrs: { training: { kind: 'dropout', p: ctx.args.value('p') as number, variant: 'channel' } },
+    };
   },
 };
 
@@ -85,7 +97,9 @@ export const stochasticDepth: OpDef<'identity'> = {
       { name: 'p', kind: 'float', default: REQUIRED },
       { name: 'mode', kind: 'string', default: REQUIRED },
     ],
-    () => ({}),
+    (a) => ({
+      training: { kind: 'stochastic_depth', p: a.value('p') as number, mode: a.value('mode') as 'row' | 'batch' },
+    }),
   ),
   check(args, report) {
     checkP(
