@@ -15,9 +15,9 @@ export const activationIntoMaxpool: PlanPass = {
   run: (plan) => fuseAll(plan, findActivationBeforePool),
 };
 
-function findActivationBeforePool(g: PlanGraph): Fusion | null {
+function findActivationBeforePool(g: PlanGraph, from: number): Fusion | null {
   const steps = g.plan.steps;
-  for (let i = 0; i < steps.length; i++) {
+  for (let i = from; i < steps.length; i++) {
     const act = steps[i];
     const activation = activationOf(act);
     if (

@@ -18,9 +18,9 @@ export const foldBatchnorm: PlanPass = {
   run: (plan) => fuseAll(plan, findFold),
 };
 
-function findFold(g: PlanGraph): Fusion | null {
+function findFold(g: PlanGraph, from: number): Fusion | null {
   const steps = g.plan.steps;
-  for (let i = 0; i < steps.length; i++) {
+  for (let i = from; i < steps.length; i++) {
     const bn = steps[i] as PlanStep<'batchnorm2d'>;
     // without running statistics BatchNorm normalises with the batch's own: not a fixed affine map
     if (bn.op !== 'batchnorm2d' || !bn.attrs.track_running_stats) continue;
@@ -81,9 +81,8 @@ function fold(g: PlanGraph, conv: PlanStep<'conv2d'>, j: number, bn: PlanStep<'b
 
 /** When every source is written inline in the .cnn file the folded values are known now. */
 function inlineFold(g: PlanGraph, d: FoldBatchnorm, shape: readonly number[]): Float32Array | null {
-  const inline = new Map(g.plan.params.filter((p) => p.value !== null).map((p) => [p.key, p.value!]));
   const sources = [d.convWeight, d.convBias, d.bnWeight, d.bnBias, d.runningMean, d.runningVar].filter(
     (k): k is string => k !== null,
   );
-  return sources.every((k) => inline.has(k)) ? deriveValue(d, shape, (k) => inline.get(k)) : null;
+  return sources.every((k) => g.inlineValue(k) !== undefined) ? deriveValue(d, shape, (k) => g.inlineValue(k)) : null;
 }

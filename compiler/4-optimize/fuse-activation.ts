@@ -31,9 +31,9 @@ export const fuseActivation: PlanPass = {
   run: (plan) => fuseAll(plan, findActivation),
 };
 
-function findActivation(g: PlanGraph): Fusion | null {
+function findActivation(g: PlanGraph, from: number): Fusion | null {
   const steps = g.plan.steps;
-  for (let i = 0; i < steps.length; i++) {
+  for (let i = from; i < steps.length; i++) {
     const act = steps[i];
     const activation = activationOf(act);
     if (activation === null || act.epilogue.residual !== null || act.epilogue.activation !== null) continue;

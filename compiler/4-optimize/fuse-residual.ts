@@ -16,9 +16,9 @@ export const fuseResidual: PlanPass = {
   run: (plan) => fuseAll(plan, findResidual),
 };
 
-function findResidual(g: PlanGraph): Fusion | null {
+function findResidual(g: PlanGraph, from: number): Fusion | null {
   const steps = g.plan.steps;
-  for (let i = 0; i < steps.length; i++) {
+  for (let i = from; i < steps.length; i++) {
     const add = steps[i];
     if (!isTwoWayAdd(add) || add.epilogue.residual !== null) continue;
     // of two candidate convs take the later one: the other operand is then surely computed already

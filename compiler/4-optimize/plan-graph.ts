@@ -18,6 +18,9 @@ export class PlanGraph {
   private readonly outputs: Set<string>;
   private readonly inputs: Set<string>;
 
+  /** params with an inline (or folded) value, by key; built when first asked for */
+  private inlineValues: Map<string, Float32Array> | null = null;
+
   constructor(readonly plan: Plan) {
     this.outputs = new Set(plan.outputs.map((o) => o.buffer));
     this.inputs = new Set(plan.inputs.map((i) => i.buffer));
@@ -50,6 +53,12 @@ export class PlanGraph {
       readsOf(this.plan.steps[reader]).filter((b) => b === buffer).length === 1 &&
       !this.isOutput(buffer)
     );
+  }
+
+  /** The inline (or already folded) value of a param, if it has one. */
+  inlineValue(key: string): Float32Array | undefined {
+    this.inlineValues ??= new Map(this.plan.params.filter((p) => p.value !== null).map((p) => [p.key, p.value!]));
+    return this.inlineValues.get(key);
   }
 
   isOutput(buffer: string): boolean {
@@ -98,13 +107,19 @@ export function applyFusion(plan: Plan, f: Fusion): Plan {
 
 /**
  * Applies `find` until it finds nothing more; returns the very same plan object when nothing
- * changed, which `--explain` reports as "no change".
+ * changed, which `--explain` reports as "no change". `find` looks at steps from index `from` on: a
+ * fusion puts its step at the first index it replaces and leaves every step before it as it was,
+ * so no new fusion can appear before that index and the search goes on from there (linear, not
+ * quadratic, in the number of steps).
  */
-export function fuseAll(plan: Plan, find: (g: PlanGraph) => Fusion | null): Plan {
+export function fuseAll(plan: Plan, find: (g: PlanGraph, from: number) => Fusion | null): Plan {
   let current = plan;
+  let from = 0;
   // every fusion removes at least one step, so this ends
-  for (let f = find(new PlanGraph(current)); f !== null; f = find(new PlanGraph(current)))
+  for (let f = find(new PlanGraph(current), from); f !== null; f = find(new PlanGraph(current), from)) {
     current = applyFusion(current, f);
+    from = Math.min(...f.replaced);
+  }
   return current;
 }
 
