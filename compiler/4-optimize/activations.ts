@@ -1,34 +1,7 @@
-/**
- * Activation steps as epilogue activations, shared by the passes that fold them and by the codegens
- * that run an activation step with their epilogue code (one mapping from op to Activation).
- */
-import type { Activation, PlanStep } from '../3-lower/plan.ts';
+/** What the passes that fold activations need to know of them. */
+import type { Activation } from '../3-lower/plan.ts';
 
-/** The activation an activation step applies (relu ... mish), or null for any other op (prelu has a weight). */
-export function activationOf(step: PlanStep): Activation | null {
-  switch (step.op) {
-    case 'relu':
-    case 'sigmoid':
-    case 'tanh':
-    case 'hardswish':
-    case 'hardsigmoid':
-    case 'silu':
-    case 'mish':
-      return { kind: step.op };
-    case 'leaky_relu':
-      return { kind: 'leaky_relu', negative_slope: (step as PlanStep<'leaky_relu'>).attrs.negative_slope };
-    case 'hardtanh': {
-      const a = (step as PlanStep<'hardtanh'>).attrs;
-      return { kind: 'hardtanh', min_val: a.min_val, max_val: a.max_val };
-    }
-    case 'gelu':
-      return { kind: 'gelu', approximate: (step as PlanStep<'gelu'>).attrs.approximate };
-    case 'elu':
-      return { kind: 'elu', alpha: (step as PlanStep<'elu'>).attrs.alpha };
-    default:
-      return null;
-  }
-}
+export { activationOf } from '../3-lower/activation-of.ts';
 
 /**
  * f(max(a, b)) = max(f(a), f(b)) holds exactly when f never decreases. hardswish, silu, gelu and mish

@@ -2,6 +2,7 @@
  * Elementwise kernels: activations, prelu, add, and the pure copies (flatten, identity, reshape, parameter).
  * All of them map flat index i to flat index i, so the epilogue is applied right at the store.
  */
+import { activationOf as sharedActivationOf } from '../../../3-lower/activation-of.ts';
 import type { Activation, PlanStep } from '../../../3-lower/plan.ts';
 import {
   type KernelNames,
@@ -47,28 +48,11 @@ export function addLines(step: PlanStep<'add'>, k: KernelNames): string[] {
   return mapLoop(step, k, [`let v = ${k.inputs.map((x) => `${x}[i]`).join(' + ')};`]);
 }
 
-/** The activation an activation op computes: its kind with its attributes. */
+/** The activation an activation op computes (the shared mapping; the op is one by construction). */
 export function activationOf(step: PlanStep): Activation {
-  switch (step.op) {
-    case 'relu':
-    case 'sigmoid':
-    case 'tanh':
-    case 'hardswish':
-    case 'hardsigmoid':
-    case 'silu':
-    case 'mish':
-      return { kind: step.op };
-    case 'leaky_relu':
-      return { kind: 'leaky_relu', ...(step as PlanStep<'leaky_relu'>).attrs };
-    case 'hardtanh':
-      return { kind: 'hardtanh', ...(step as PlanStep<'hardtanh'>).attrs };
-    case 'gelu':
-      return { kind: 'gelu', ...(step as PlanStep<'gelu'>).attrs };
-    case 'elu':
-      return { kind: 'elu', ...(step as PlanStep<'elu'>).attrs };
-    default:
-      throw new Error(`cpu codegen: ${JSON.stringify(step.op)} is not an activation`);
-  }
+  const act = sharedActivationOf(step);
+  if (act === null) throw new Error(`cpu codegen: ${step.op} is not an activation op`);
+  return act;
 }
 
 /** x > 0 ? x : w[c] * x with one weight, or one per channel (dim 1), as torch.nn.PReLU. */

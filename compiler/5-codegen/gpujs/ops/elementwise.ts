@@ -1,4 +1,4 @@
-import { activationOf } from '../../../4-optimize/activations.ts';
+import { activationOf } from '../../../3-lower/activation-of.ts';
 import type { PlanStep } from '../../../3-lower/plan.ts';
 import type { BinaryOp } from '../../../ir/attrs.ts';
 import { activationLines } from '../epilogue.ts';

@@ -12,7 +12,7 @@
  * add, sub, mul and div of two float32 values are exact in both (the CPU kernels' double result of
  * float32 operands rounds to the correctly rounded float32 one), so these kernels match them bit for bit.
  */
-import { activationOf } from '../../../4-optimize/activations.ts';
+import { activationOf } from '../../../3-lower/activation-of.ts';
 import type { Activation, Epilogue, PlanStep } from '../../../3-lower/plan.ts';
 import type { BinaryOp } from '../../../ir/attrs.ts';
 import type { Func } from '../encoder.ts';

@@ -4,7 +4,7 @@
  * movement, the norms, reduce, free parameters, batch-statistics batchnorm) run their JavaScript CPU
  * kernel on views into the wasm memory (no copies), so every plan runs.
  */
-import { activationOf } from '../../../4-optimize/activations.ts';
+import { activationOf } from '../../../3-lower/activation-of.ts';
 import type { PlanStep } from '../../../3-lower/plan.ts';
 import { NO_SCRATCH, type StepKernel } from '../kernel.ts';
 import { binaryBroadcastKernel, planeBroadcast } from './binary.ts';
