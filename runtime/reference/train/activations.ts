@@ -15,55 +15,58 @@ import { tensor, type Tensor } from '../../../compiler/ir/tensor.ts';
 import { expectShape, fail, showShape } from '../checks.ts';
 import { erf } from '../erf.ts';
 
-/** d(input) = g * f'(input, output) elementwise. */
-function mapGrad(x: Tensor, y: Tensor, g: Tensor, op: string, f: (x: number, y: number) => number): Tensor {
+/**
+ * d(input) = f(input, output, g) elementwise: g times the derivative, or, where ATen selects a constant
+ * (0 off a piecewise-linear piece), that constant whatever g is.
+ */
+function mapGrad(x: Tensor, y: Tensor, g: Tensor, op: string, f: (x: number, y: number, g: number) => number): Tensor {
   expectShape(g, x.shape, op, 'gradOutput');
   expectShape(y, x.shape, op, 'output');
   const gx = tensor(x.shape);
-  for (let i = 0; i < x.data.length; i++) gx.data[i] = g.data[i] * f(x.data[i], y.data[i]);
+  for (let i = 0; i < x.data.length; i++) gx.data[i] = f(x.data[i], y.data[i], g.data[i]);
   return gx;
 }
 
 export function reluGrad(x: Tensor, y: Tensor, g: Tensor): Tensor {
   // threshold_backward(grad, result, 0): a NaN output passes the gradient
-  return mapGrad(x, y, g, 'relu', (_x, v) => (v <= 0 ? 0 : 1));
+  return mapGrad(x, y, g, 'relu', (_x, v, g) => (v <= 0 ? 0 : g));
 }
 
 export function leakyReluGrad(x: Tensor, y: Tensor, g: Tensor, attrs: LeakyReluAttrs): Tensor {
   const slope = Math.fround(attrs.negative_slope);
-  return mapGrad(x, y, g, 'leaky_relu', (v) => (v > 0 ? 1 : slope));
+  return mapGrad(x, y, g, 'leaky_relu', (v, _y, g) => (v > 0 ? g : g * slope));
 }
 
 export function sigmoidGrad(x: Tensor, y: Tensor, g: Tensor): Tensor {
-  return mapGrad(x, y, g, 'sigmoid', (_x, s) => (1 - s) * s);
+  return mapGrad(x, y, g, 'sigmoid', (_x, s, g) => g * (1 - s) * s);
 }
 
 export function tanhGrad(x: Tensor, y: Tensor, g: Tensor): Tensor {
-  return mapGrad(x, y, g, 'tanh', (_x, t) => 1 - t * t);
+  return mapGrad(x, y, g, 'tanh', (_x, t, g) => g * (1 - t * t));
 }
 
 export function hardtanhGrad(x: Tensor, y: Tensor, g: Tensor, attrs: HardtanhAttrs): Tensor {
   const lo = Math.fround(attrs.min_val);
   const hi = Math.fround(attrs.max_val);
   if (!(lo <= hi)) fail('hardtanh', `min_val ${lo} is greater than max_val ${hi}`);
-  return mapGrad(x, y, g, 'hardtanh', (v) => (v > lo && v < hi ? 1 : 0));
+  return mapGrad(x, y, g, 'hardtanh', (v, _y, g) => (v > lo && v < hi ? g : 0));
 }
 
 export function hardswishGrad(x: Tensor, y: Tensor, g: Tensor): Tensor {
-  return mapGrad(x, y, g, 'hardswish', (v) => (v < -3 ? 0 : v >= 3 ? 1 : v / 3 + 0.5));
+  return mapGrad(x, y, g, 'hardswish', (v, _y, g) => (v < -3 ? 0 : v >= 3 ? g : g * (v / 3 + 0.5)));
 }
 
 /** PyTorch's kernel multiplies by a float one_sixth, for float64 tensors too */
 const ONE_SIXTH = Math.fround(1 / 6);
 
 export function hardsigmoidGrad(x: Tensor, y: Tensor, g: Tensor): Tensor {
-  return mapGrad(x, y, g, 'hardsigmoid', (v) => (v > -3 && v < 3 ? ONE_SIXTH : 0));
+  return mapGrad(x, y, g, 'hardsigmoid', (v, _y, g) => (v > -3 && v < 3 ? g * ONE_SIXTH : 0));
 }
 
 export function siluGrad(x: Tensor, y: Tensor, g: Tensor): Tensor {
-  return mapGrad(x, y, g, 'silu', (v) => {
+  return mapGrad(x, y, g, 'silu', (v, _y, gv) => {
     const s = 1 / (1 + Math.exp(-v));
-    return s * (1 + v * (1 - s));
+    return gv * s * (1 + v * (1 - s));
   });
 }
 
@@ -71,27 +74,33 @@ export function geluGrad(x: Tensor, y: Tensor, g: Tensor, attrs: GeluAttrs): Ten
   if (attrs.approximate === 'tanh') {
     const beta = Math.SQRT2 * (2 / Math.sqrt(Math.PI)) * 0.5;
     const kappa = 0.044715;
-    return mapGrad(x, y, g, 'gelu', (v) => {
+    return mapGrad(x, y, g, 'gelu', (v, _y, gv) => {
       const inner = beta * (v + kappa * v * v * v);
       const t = Math.tanh(inner);
-      return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * beta * (1 + 3 * kappa * v * v);
+      return gv * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * beta * (1 + 3 * kappa * v * v));
     });
   }
   if (attrs.approximate !== 'none') fail('gelu', `unknown approximate '${String(attrs.approximate)}'`);
   const pdfScale = (2 / Math.sqrt(Math.PI)) * Math.SQRT1_2 * 0.5;
-  return mapGrad(x, y, g, 'gelu', (v) => 0.5 * (1 + erf(v * Math.SQRT1_2)) + v * pdfScale * Math.exp(-0.5 * v * v));
+  return mapGrad(
+    x,
+    y,
+    g,
+    'gelu',
+    (v, _y, gv) => gv * (0.5 * (1 + erf(v * Math.SQRT1_2)) + v * pdfScale * Math.exp(-0.5 * v * v)),
+  );
 }
 
 export function eluGrad(x: Tensor, y: Tensor, g: Tensor, attrs: EluAttrs): Tensor {
   const alpha = Math.fround(attrs.alpha);
-  return mapGrad(x, y, g, 'elu', (v) => (v > 0 ? 1 : v <= 0 ? alpha * Math.exp(v) : Number.NaN));
+  return mapGrad(x, y, g, 'elu', (v, _y, g) => (v > 0 ? g : v <= 0 ? g * alpha * Math.exp(v) : Number.NaN));
 }
 
 export function mishGrad(x: Tensor, y: Tensor, g: Tensor): Tensor {
-  return mapGrad(x, y, g, 'mish', (v) => {
+  return mapGrad(x, y, g, 'mish', (v, _y, gv) => {
     const s = 1 / (1 + Math.exp(-v));
     const t = Math.tanh(Math.log1p(Math.exp(v)));
-    return t + v * s * (1 - t * t);
+    return gv * (t + v * s * (1 - t * t));
   });
 }
 
