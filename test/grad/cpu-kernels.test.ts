@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { GradStep } from '../../compiler/3-lower/train-plan.ts';
+import { cpuAccumulateKernelSource } from '../../compiler/5-codegen/cpu/train/accumulate-source.ts';
 import { gradKernelArgs, trainForwardKernelArgs } from '../../compiler/5-codegen/cpu/train/args.ts';
 import { cpuTrainForwardKernelSource } from '../../compiler/5-codegen/cpu/train/forward-source.ts';
 import { cpuGradKernelSource } from '../../compiler/5-codegen/cpu/train/grad-source.ts';
@@ -23,7 +24,13 @@ import type {
 import { type Tensor, tensor } from '../../compiler/ir/tensor.ts';
 import { mulberry32 } from '../../runtime/io/prng.ts';
 import { conv2d, type OpParams, runOp } from '../../runtime/reference/index.ts';
-import { drawDropoutMask, forwardTrain, gradOp, keptScale } from '../../runtime/reference/train/index.ts';
+import {
+  accumulateGrads,
+  drawDropoutMask,
+  forwardTrain,
+  gradOp,
+  keptScale,
+} from '../../runtime/reference/train/index.ts';
 import { expectClose, type Tolerance } from '../golden.ts';
 import { fuzz } from '../fuzz/fuzz-config.ts';
 import { runGradKernel, runTrainForwardKernel, type StepTensors } from './kernel-harness.ts';
@@ -356,5 +363,40 @@ describe('cpu training kernels: arguments and refusals', () => {
     const invstd = Float32Array.from([1, 2 / 3]);
     expect(() => kernel(gx, g, x, new Float32Array(4), mean, invstd, new Float32Array(1))).not.toThrow();
     expect(Array.from(gx).every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('cpu training forward of the other ops is their inference kernel', () => {
+  const rnd = mulberry32(21);
+  const x = randomT([2, 3, 5, 4], rnd);
+  const cases: [OpName, OpAttrs[OpName], OpParams][] = [
+    ['conv2d', convAttrs(3, 4, [3, 3], 1, 1), { weight: randomT([4, 3, 3, 3], rnd), bias: randomT([4], rnd) }],
+    ['relu', {}, {}],
+    ['maxpool2d', { kernel_size: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], ceil_mode: false }, {}],
+    ['identity', {}, {}],
+    ['softmax', { dim: 1 }, {}],
+  ];
+  for (const [op, attrs, params] of cases) {
+    it(op, () => {
+      const want = forwardTrain<OpName>(op, attrs, [x], params, { seed: 0 });
+      const run = runTrainForwardKernel<OpName>(op, attrs, [x], params, want.output.shape, {}, 0);
+      // the inference conv kernel accumulates into its float32 output once per input channel
+      expectClose(run.output, want.output, { rtol: 1e-5, atol: 1e-6 }, op);
+    });
+  }
+});
+
+describe('cpu accumulate kernel', () => {
+  it('sums the contributions as the reference does', () => {
+    const rnd = mulberry32(5);
+    const parts = [randomT([3, 4], rnd), randomT([3, 4], rnd), randomT([3, 4], rnd)];
+    const source = cpuAccumulateKernelSource(
+      { kind: 'accumulate', inputs: ['a', 'b', 'c'], output: 'o', shape: [3, 4] },
+      'k',
+    );
+    const kernel = new Function(`"use strict";\n${source}\nreturn k;`)() as (...a: Float32Array[]) => void;
+    const out = new Float32Array(12);
+    kernel(out, ...parts.map((p) => p.data));
+    expect(out).toEqual(accumulateGrads(parts).data);
   });
 });

@@ -8,7 +8,7 @@
  * on the store (the tensors' own type: a test that allocates float64 tensors gets float64 gradients).
  */
 import type { OpAttrs, OpName, ParamName } from '../../../compiler/ir/attrs.ts';
-import type { Tensor } from '../../../compiler/ir/tensor.ts';
+import { type Tensor, tensor } from '../../../compiler/ir/tensor.ts';
 import { expectShape, fail } from '../checks.ts';
 import { type OpParams, runOp } from '../index.ts';
 import {
@@ -282,6 +282,19 @@ const gradKernels: { [K in OpName]: GradKernel<K> } = {
     return { inputs: pieces.map((p, i) => (need.inputs[i] ? p : null)), params: {} };
   },
 };
+
+/** An accumulate step (train-plan.ts): the elementwise sum of a value's gradient contributions, in float64. */
+export function accumulateGrads(inputs: readonly Tensor[]): Tensor {
+  if (inputs.length < 1) fail('accumulate', 'needs at least one gradient');
+  for (const t of inputs) expectShape(t, inputs[0].shape, 'accumulate', 'gradient');
+  const out = tensor(inputs[0].shape);
+  for (let i = 0; i < out.data.length; i++) {
+    let s = 0;
+    for (const t of inputs) s += t.data[i];
+    out.data[i] = s;
+  }
+  return out;
+}
 
 /**
  * The gradient of one op: d(loss)/d(input) for each input whose `need.inputs` flag is set (null for the
