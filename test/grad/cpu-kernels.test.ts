@@ -366,6 +366,23 @@ describe('cpu training kernels: arguments and refusals', () => {
   });
 });
 
+describe('cpu linear gradient with more weights than its float64 accumulator takes', () => {
+  it('[2, 2100] -> 2000: d weight summed per weight', () => {
+    const rnd = mulberry32(9);
+    const attrs = { in_features: 2100, out_features: 2000, bias: true };
+    const params = { weight: randomT([2000, 2100], rnd), bias: randomT([2000], rnd) };
+    const x = randomT([2, 2100], rnd);
+    const t = {
+      inputs: [x],
+      output: runOp('linear', attrs, [x], params),
+      params,
+      saved: {},
+      gradOutput: randomT([2, 2000], rnd),
+    };
+    expectSameGradients('big linear', 'linear', attrs, t, { inputs: [true], params: ['weight', 'bias'] });
+  });
+});
+
 describe('cpu training forward of the other ops is their inference kernel', () => {
   const rnd = mulberry32(21);
   const x = randomT([2, 3, 5, 4], rnd);
