@@ -1,0 +1,42 @@
+import type { OpName } from '../../compiler/ir/attrs.ts';
+
+/** Every IR op, as a record over OpName so a new op without an entry here is a type error. */
+const ALL: { readonly [K in OpName]: true } = {
+  conv2d: true,
+  maxpool2d: true,
+  avgpool2d: true,
+  adaptive_avgpool2d: true,
+  batchnorm2d: true,
+  relu: true,
+  leaky_relu: true,
+  sigmoid: true,
+  tanh: true,
+  flatten: true,
+  linear: true,
+  softmax: true,
+  add: true,
+  concat: true,
+  identity: true,
+  hardtanh: true,
+  hardswish: true,
+  hardsigmoid: true,
+  silu: true,
+  gelu: true,
+  elu: true,
+  mish: true,
+  prelu: true,
+  binary: true,
+  scalar: true,
+  reshape: true,
+  permute: true,
+  slice: true,
+  pad: true,
+  channel_shuffle: true,
+  layer_norm: true,
+  group_norm: true,
+  adaptive_maxpool2d: true,
+  reduce: true,
+  parameter: true,
+};
+
+export const ALL_OPS = Object.keys(ALL) as OpName[];
