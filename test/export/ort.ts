@@ -35,7 +35,8 @@ export async function ortRun(
   feeds: Readonly<Record<string, Tensor>>,
 ): Promise<Map<string, Tensor>> {
   const o = await loadOrt();
-  const inputs: Record<string, OrtTensor> = {};
+  // no prototype: an input may be named `__proto__`
+  const inputs: Record<string, OrtTensor> = Object.create(null);
   for (const [name, t] of Object.entries(feeds)) inputs[name] = new o.Tensor('float32', t.data, [...t.shape]);
   const result = await session.run(inputs);
   const out = new Map<string, Tensor>();

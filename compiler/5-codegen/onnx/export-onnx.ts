@@ -13,6 +13,7 @@ import { DEFAULT_EXTERNAL_ABOVE, type ExternalData, placeInitializers } from './
 import { OnnxExportError, OnnxGraph } from './graph-builder.ts';
 import { emitStep } from './lower-step.ts';
 import { encodeModel } from './onnx-proto.ts';
+import { checkNames, nameValues } from './value-names.ts';
 import { DEFAULT_OPSET, irVersionOf, isSupportedOpset, MAX_OPSET, MIN_OPSET } from './opsets.ts';
 
 export interface OnnxExportOptions {
@@ -51,50 +52,28 @@ export function exportOnnx(
   const opset = options.opset ?? DEFAULT_OPSET;
   if (!isSupportedOpset(opset))
     throw new OnnxExportError(`opset ${opset} is not one the exporter writes (${MIN_OPSET} to ${MAX_OPSET})`);
+  checkNames(plan);
   const shapes = new BatchShapes(plan, options.batch ?? null);
   // after folding, the plan also lists the folded layers' own tensors, which no step reads any more
   const read = new Set(plan.steps.flatMap((s) => Object.values(s.params)));
   const params = plan.params.filter((p) => read.has(p.key));
-  const paramKeys = new Set(params.map((p) => p.key));
-  const outputNames = new Set(plan.outputs.map((o) => o.name));
-  for (const i of plan.inputs) {
-    if (i.name !== i.buffer)
-      throw new OnnxExportError(
-        `input \`${i.name}\` lives in buffer \`${i.buffer}\`; the exporter expects them to match`,
-      );
-    if (paramKeys.has(i.name)) throw new OnnxExportError(`input \`${i.name}\` has the name of a parameter`);
-  }
   const g = new OnnxGraph(opset, [
     ...plan.buffers.map((x) => x.id),
-    ...paramKeys,
+    ...params.map((p) => p.key),
     ...plan.inputs.map((i) => i.name),
-    ...outputNames,
+    ...plan.outputs.map((o) => o.name),
   ]);
+  const names = nameValues(plan, params, g);
   for (const p of params) {
     const data = p.value ?? weights.get(p.key)?.data;
     if (!data) throw new OnnxExportError(`no value for parameter \`${p.key}\``);
     const count = p.shape.reduce((n, d) => n * d, 1);
     if (data.length !== count)
       throw new OnnxExportError(`parameter \`${p.key}\` has ${data.length} values for shape [${p.shape.join(', ')}]`);
-    g.initializer(p.key, p.shape, data);
-  }
-
-  // a buffer whose id is a parameter's key (a `parameter` node) or another buffer's output name is renamed
-  const inputNames = new Set(plan.inputs.map((i) => i.name));
-  const valueName = new Map<string, string>();
-  for (const b of plan.buffers) {
-    const clash =
-      !inputNames.has(b.id) &&
-      (paramKeys.has(b.id) ||
-        (outputNames.has(b.id) && !plan.outputs.some((o) => o.name === b.id && o.buffer === b.id)));
-    valueName.set(b.id, clash ? g.fresh(`${b.id}:value`) : b.id);
+    g.initializer(names.param(p.key), p.shape, data);
   }
   const bufferShape = new Map(plan.buffers.map((x) => [x.id, x.shape]));
-  const value = (buffer: string): string => {
-    const v = valueName.get(buffer);
-    if (v === undefined) throw new OnnxExportError(`buffer \`${buffer}\` is read but not declared in the plan`);
-    return v;
-  };
+  const value = (buffer: string): string => names.buffer(buffer);
   // a step may read a buffer under another shape (a view left by elide-copies): reshape it first
   const view = (buffer: string, shape: readonly number[], probe: readonly number[] | undefined): string => {
     const own = bufferShape.get(buffer)!;
@@ -108,7 +87,9 @@ export function exportOnnx(
     const inputs = step.inputs.map((x, i) => view(x, step.inputShapes[i], probe?.inputShapes[i]));
     const r = step.epilogue.residual;
     const residual = r === null ? null : view(r, step.outputShape, probe?.outputShape);
-    emitStep(g, { ...step, inputs, output: value(step.output), epilogue: { ...step.epilogue, residual } }, probe);
+    const stepParams = Object.fromEntries(Object.entries(step.params).map(([k, key]) => [k, names.param(key)]));
+    const renamed = { ...step, inputs, params: stepParams, output: value(step.output) };
+    emitStep(g, { ...renamed, epilogue: { ...step.epilogue, residual } }, probe);
   });
 
   // graph outputs take the model's names and shapes: a Reshape or an Identity where the buffer differs
