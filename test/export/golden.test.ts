@@ -61,6 +61,12 @@ describe('cnnc export --format onnx on every golden case', () => {
     expectClose(got, c.output!, c.tolerance!, `${id}: ORT against PyTorch`);
     const cpu = await cpuOutput(files.cnn, files.weights, c.input);
     expectClose(got, cpu, c.tolerance!, `${id}: ORT against the cpu backend`);
+    if (c.kind === 'model') {
+      // the plan before the optimizing passes: BatchNorm unfolded, epilogues unfused
+      const unfused = join(files.dir, 'unfused.onnx');
+      await exportCli(files.cnn, unfused, [...weightsArgs, '--no-fuse']);
+      expectClose(firstOutput(await runOnnx(unfused, c.input)), c.output!, c.tolerance!, `${id} --no-fuse`);
+    }
 
     // the same model with a symbolic batch: one ONNX file for every batch size
     const dynamicCnn = join(files.dir, 'dynamic.cnn');
@@ -68,6 +74,14 @@ describe('cnnc export --format onnx on every golden case', () => {
     const dynamicOnnx = join(files.dir, 'dynamic.onnx');
     const line = await exportCli(dynamicCnn, dynamicOnnx, weightsArgs);
     expect(line).toMatch(/dynamic input \w+: N/);
+    // compiled at batch 4 instead of 1: the same bytes, so no size in the graph follows the batch
+    const at4 = join(files.dir, 'dynamic-at-4.onnx');
+    const shapes = Object.entries(c.inputShapes).flatMap(([n, s]) => [
+      '--shape',
+      `${n}=${[4, ...s.slice(1)].join(',')}`,
+    ]);
+    await exportCli(dynamicCnn, at4, [...weightsArgs, ...shapes]);
+    expect(Buffer.compare(readFileSync(at4), readFileSync(dynamicOnnx)), 'exports at batch 1 and 4 differ').toBe(0);
     const atGolden = firstOutput(await runOnnx(dynamicOnnx, c.input));
     expectClose(atGolden, c.output!, c.tolerance!, `${id}, batch N: ORT against PyTorch`);
     const errors: string[] = [];
