@@ -1,7 +1,8 @@
 /**
  * The ONNX messages the exporter writes, with their field numbers from onnx/onnx.proto
  * (ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto, ValueInfoProto, TypeProto,
- * TensorShapeProto, OperatorSetIdProto).
+ * TensorShapeProto, OperatorSetIdProto, StringStringEntryProto). Every name is written as a string
+ * field, whatever it holds.
  */
 import { ProtoWriter } from './proto-writer.ts';
 
@@ -10,6 +11,9 @@ export const DataType = { FLOAT: 1, INT64: 7 } as const;
 
 /** AttributeProto.AttributeType */
 const AttrType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7 } as const;
+
+/** TensorProto.DataLocation */
+const EXTERNAL = 1;
 
 export type AttrValue = number | string | readonly number[] | { readonly float: number };
 
@@ -26,11 +30,16 @@ export interface OnnxInitializer {
   readonly name: string;
   readonly dims: readonly number[];
   readonly data: Float32Array | BigInt64Array;
+  /** set: the bytes live in the external data file at this offset (and data is not written inline) */
+  readonly external?: { readonly location: string; readonly offset: number };
 }
+
+/** A dimension: a size, a symbol (`dim_param`, e.g. the batch `N`), or null for an unnamed dynamic one. */
+export type OnnxDim = number | string | null;
 
 export interface OnnxValueInfo {
   readonly name: string;
-  readonly dims: readonly number[];
+  readonly dims: readonly OnnxDim[];
 }
 
 export interface OnnxModel {
@@ -39,6 +48,7 @@ export interface OnnxModel {
   readonly producerName: string;
   readonly producerVersion: string;
   readonly graphName: string;
+  readonly docString?: string;
   readonly nodes: readonly OnnxNode[];
   readonly initializers: readonly OnnxInitializer[];
   readonly inputs: readonly OnnxValueInfo[];
@@ -69,21 +79,40 @@ function node(n: OnnxNode): ProtoWriter {
   return w;
 }
 
+/** The tensor's bytes as raw_data holds them: little-endian, fixed width, only its own bytes. */
+export function rawBytes(data: Float32Array | BigInt64Array): Uint8Array {
+  if (!littleEndian()) throw new Error('onnx: raw_data is written only on little-endian hosts');
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function entry(key: string, value: string): ProtoWriter {
+  return new ProtoWriter().string(1, key).string(2, value);
+}
+
 function tensor(t: OnnxInitializer): ProtoWriter {
   const w = new ProtoWriter().packedInts(1, t.dims);
   w.int(2, t.data instanceof Float32Array ? DataType.FLOAT : DataType.INT64);
   w.string(8, t.name);
-  // raw_data is little-endian fixed width; copy so a view into a larger buffer writes only its own bytes
-  const raw = new Uint8Array(t.data.byteLength);
-  raw.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
-  if (!littleEndian()) throw new Error('onnx: raw_data is written only on little-endian hosts');
-  w.bytes(9, raw);
+  if (t.external) {
+    w.message(13, entry('location', t.external.location));
+    w.message(13, entry('offset', String(t.external.offset)));
+    w.message(13, entry('length', String(t.data.byteLength)));
+    w.int(14, EXTERNAL);
+  } else {
+    // a view of the tensor's own bytes: finish() copies just those
+    w.bytes(9, rawBytes(t.data));
+  }
   return w;
 }
 
 function valueInfo(v: OnnxValueInfo): ProtoWriter {
   const shape = new ProtoWriter();
-  for (const d of v.dims) shape.message(1, new ProtoWriter().int(1, d));
+  for (const d of v.dims) {
+    const dim = new ProtoWriter();
+    if (typeof d === 'number') dim.int(1, d);
+    else if (typeof d === 'string') dim.string(2, d);
+    shape.message(1, dim);
+  }
   const tensorType = new ProtoWriter().int(1, DataType.FLOAT).message(2, shape);
   const type = new ProtoWriter().message(1, tensorType);
   return new ProtoWriter().string(1, v.name).message(2, type);
@@ -94,6 +123,7 @@ export function encodeModel(m: OnnxModel): Uint8Array {
   for (const n of m.nodes) graph.message(1, node(n));
   graph.string(2, m.graphName);
   for (const t of m.initializers) graph.message(5, tensor(t));
+  if (m.docString) graph.string(10, m.docString);
   for (const i of m.inputs) graph.message(11, valueInfo(i));
   for (const o of m.outputs) graph.message(12, valueInfo(o));
   const model = new ProtoWriter().int(1, m.irVersion).string(2, m.producerName).string(3, m.producerVersion);

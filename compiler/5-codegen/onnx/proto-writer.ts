@@ -44,9 +44,14 @@ export class ProtoWriter {
     return this;
   }
 
-  /** An embedded message: the child's bytes, length-prefixed. */
+  /** An embedded message: the child's bytes, length-prefixed (its chunks are shared, not copied: weights are large). */
   message(field: number, child: ProtoWriter): this {
-    return this.bytes(field, child.finish());
+    child.flushScratch();
+    this.tag(field, WIRE_LENGTH_DELIMITED);
+    this.varint(child.length);
+    this.flushScratch();
+    for (const c of child.chunks) this.push(c);
+    return this;
   }
 
   /** A packed repeated varint field (e.g. `repeated int64 dims` written packed). */
