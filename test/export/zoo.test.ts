@@ -15,17 +15,8 @@ import { generateZoo, readZooNpy, type ZooCase, type ZooFamily, ZOO_FAMILIES } f
 import { relativeError, TOLERANCE, ZOO_CNN, zooSource } from '../zoo/zoo-suite.ts';
 import { batchRows, exportCli, ortRun, ortSession } from './ort.ts';
 
-/** Families whose .cnn does not check in this build yet, and why (the ops another branch is adding). */
-const PENDING: Partial<Record<ZooFamily, string>> = {
-  convnext_tiny: 'LayerNorm2d, Permute and the layer_scale parameter are not registered ops yet',
-  efficientnet_b0: 'SiLU and the squeeze-excitation Mul are not registered ops yet',
-  mnasnet1_0: 'Mean is not available in this build',
-  mobilenet_v2: 'ReLU6 is not a registered op yet',
-  mobilenet_v3_large: 'Hardswish, Hardsigmoid and Mul are not registered ops yet',
-  mobilenet_v3_small: 'Hardswish, Hardsigmoid and Mul are not registered ops yet',
-  regnet_y_400mf: 'the squeeze-excitation Mul is not available in this build',
-  shufflenet_v2_x1_0: 'ChannelShuffle and Chunk are not available in this build',
-};
+/** Families whose .cnn does not check in this build, and why: none since every op of the zoo is registered. */
+const PENDING: Partial<Record<ZooFamily, string>> = {};
 
 const SIZE = 64;
 /** inception_v3's stem and reductions need 75x75 at least (families.py raises the size the same way) */
