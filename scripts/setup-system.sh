@@ -3,7 +3,7 @@
 # optional `gl` (headless WebGL), Xvfb (the virtual display it runs under), and PyTorch with
 # torchvision for /usr/bin/python3 (the oracle the tests compare with). Idempotent.
 set -euo pipefail
-PACKAGES=(xvfb xauth libxi-dev libglu1-mesa-dev libglew-dev pkg-config libgl1-mesa-dri build-essential python3 python3-torch python3-torchvision)
+PACKAGES=(xvfb xauth libxi-dev libglu1-mesa-dev libglew-dev pkg-config libgl1-mesa-dri build-essential python3 python3-torch python3-torchvision chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -eq 0 ]; then

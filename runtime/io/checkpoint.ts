@@ -26,12 +26,22 @@ const FORMATS =
 
 /** The format the bytes are in, by their first bytes; null for none cnnc reads. */
 export function checkpointFormat(bytes: Uint8Array): CheckpointFormat | null {
+  // first: a safetensors header length of 640, 896, ... begins with the bytes of a pickle's protocol
+  if (looksLikeSafetensors(bytes)) return 'safetensors';
   if (looksLikeZip(bytes)) return 'torch-zip';
   if (looksLikePickle(bytes)) return 'torch-legacy';
   // safetensors: an 8-byte header length, then the JSON header
   const c = bytes.length > 8 ? bytes[8] : -1;
   if (c === 0x7b || c === 0x5b || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) return 'safetensors';
   return null;
+}
+
+/** An 8-byte little-endian header length that fits the file, then a JSON object. */
+function looksLikeSafetensors(bytes: Uint8Array): boolean {
+  if (bytes.length < 10 || bytes[8] !== 0x7b) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = view.getBigUint64(0, true);
+  return length >= 2n && length <= BigInt(bytes.length - 8);
 }
 
 /** Reads a weights file of any format cnnc knows; throws TensorFileError (UnsafePickleError for code) naming `source`. */

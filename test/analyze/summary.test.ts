@@ -24,9 +24,9 @@ describe('summary of torchvision ops', () => {
     expect(r.diagnostics).toEqual([]);
     expect(s.rows.map((x) => [x.name, x.op, x.params, x.macs])).toEqual([
       ['c', 'Conv2d', 8 * 27 + 8, 8 * 8 * 8 * 27],
-      ['ln', 'LayerNorm', 16, 0],
+      ['ln', 'LayerNorm2d', 16, 0],
       ['g', 'GELU', 0, 0],
-      ['p', 'ConstantPad2d', 0, 0],
+      ['p', 'ZeroPad2d', 0, 0],
       ['m', 'Mean', 0, 0],
       ['fc', 'Linear', 36, 32],
       ['t', 'Reshape', 0, 0],

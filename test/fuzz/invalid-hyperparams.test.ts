@@ -116,7 +116,12 @@ const BAD: Record<string, (s: Shape4, n: readonly number[]) => BadLayer> = {
     codes: ['LinearInFeatures', 'WrongRank'],
   }),
   'add of different shapes': ({ c }, n) => ({
-    lines: [`a: Conv2d(${c}, ${c + 1 + (n[0] % 2)}, 1)`, `bad: Add() <- a, LAST`],
+    // two channel counts of at least 2 that differ: neither broadcasts to the other
+    lines: [
+      `a: Conv2d(${c}, ${c + 1 + (n[0] % 2)}, 1)`,
+      `b: Conv2d(${c}, ${c + 3 + (n[0] % 2)}, 1) <- LAST`,
+      'bad: Add() <- a, b',
+    ],
     codes: ['AddShapeMismatch'],
   }),
   'concat of different heights': ({ c }) => ({
